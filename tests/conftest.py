@@ -1,0 +1,68 @@
+"""Shared fixtures. Qt runs offscreen; nothing touches the user's real data or log folders."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("COMMANDCENTRE_USER", None)
+os.environ.pop("COMMANDCENTRE_PASSWORD", None)
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from commandcentre.accounts import AccountService, Role, system_session  # noqa: E402
+from commandcentre.storage import Store  # noqa: E402
+
+PASSWORD = "secret2026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Keep logs and the default store inside the test's temporary folder."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("COMMANDCENTRE_LOG_DIR", str(base / "logs"))
+    monkeypatch.setenv("COMMANDCENTRE_DB", str(base / "default.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.delenv("COMMANDCENTRE_USER", raising=False)
+    monkeypatch.delenv("COMMANDCENTRE_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "cc.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store.open(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def people(store):
+    """One account per role (password ``PASSWORD``); returns {role: Session}."""
+    service = AccountService(store)
+    setup = system_session("test")
+    names = {Role.ADMINISTRATOR: "admin", Role.LEADER: "leader", Role.OPERATOR: "op",
+             Role.OBSERVER: "watcher"}
+    for role, name in names.items():
+        service.create(setup, username=name, display_name=f"测试{name}", role=role,
+                       password=PASSWORD)
+    return {role: service.authenticate(name, PASSWORD) for role, name in names.items()}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo county store built once per session (read it; copy it before changing it)."""
+    from commandcentre.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path)
+    return path
