@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -45,17 +46,33 @@ def store(db_path):
     s.close()
 
 
+ROLE_USERS = {Role.ADMINISTRATOR: "admin", Role.LEADER: "leader", Role.OPERATOR: "op",
+              Role.OBSERVER: "watcher"}
+
+
+@pytest.fixture(scope="session")
+def _people_template(tmp_path_factory) -> Path:
+    """A store with one account per role, built once (argon2 hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("people") / "people.db"
+    with Store.open(path) as s:
+        service = AccountService(s)
+        for role, name in ROLE_USERS.items():
+            service.create(system_session("test"), username=name,
+                           display_name=f"测试{name}", role=role, password=PASSWORD)
+    return path
+
+
 @pytest.fixture
-def people(store):
-    """One account per role (password ``PASSWORD``); returns {role: Session}."""
+def people(store, _people_template):
+    """Fill ``store`` with one account per role; return {role: Session} (password PASSWORD)."""
+    src = sqlite3.connect(_people_template)
+    try:
+        src.backup(store.conn)  # the template's pages replace the empty store's
+    finally:
+        src.close()
     service = AccountService(store)
-    setup = system_session("test")
-    names = {Role.ADMINISTRATOR: "admin", Role.LEADER: "leader", Role.OPERATOR: "op",
-             Role.OBSERVER: "watcher"}
-    for role, name in names.items():
-        service.create(setup, username=name, display_name=f"测试{name}", role=role,
-                       password=PASSWORD)
-    return {role: service.authenticate(name, PASSWORD) for role, name in names.items()}
+    return {role: AccountService._as_self(service.find(name))
+            for role, name in ROLE_USERS.items()}
 
 
 @pytest.fixture(scope="session")

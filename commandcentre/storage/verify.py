@@ -13,6 +13,7 @@ Three checks, each reporting the first problem it meets:
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,9 +61,14 @@ def verify_store(path: str | Path) -> VerifyReport:
     store = Store.open(path, readonly=True, migrate=False)
     try:
         report = VerifyReport(str(path), store.version)
-        _integrity(store, report)
-        last_images = _chain(store, report)
-        _state(store, report, last_images)
+        try:
+            _integrity(store, report)
+            last_images = _chain(store, report)
+            _state(store, report, last_images)
+        except sqlite3.DatabaseError as err:
+            # A damaged file is a finding of verify, not a failure of it.
+            report.problems.append(Problem("integrity", tr("读取数据库时出错：{detail}",
+                                                           detail=str(err))))
         return report
     finally:
         store.close()

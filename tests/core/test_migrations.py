@@ -1,0 +1,162 @@
+"""Every migration step has a test here (``test_migration_<major>_<minor>``), and a test checks
+that none is missing. Each step test migrates a real file up to the step before, adds data
+the way that version's program would, runs the step and checks data and schema."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pytest
+
+from commandcentre.errors import StorageUnavailable
+from commandcentre.storage import Store
+from commandcentre.storage.migrations import MIGRATIONS, CURRENT_VERSION, Migration, migrate
+from commandcentre.storage.verify import verify_store
+
+
+def open_at(path, version) -> Store:
+    """A store at exactly ``version`` (migrations beyond it not applied)."""
+    store = Store.open(path, migrate=False)
+    migrate(store, upto=version)
+    assert store.version == version
+    return store
+
+
+def tables(store) -> set[str]:
+    return {r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_every_migration_has_a_test():
+    module = sys.modules[__name__]
+    missing = [m.version for m in MIGRATIONS
+               if not callable(getattr(module, "test_migration_{}_{}".format(*m.version), None))]
+    assert not missing, f"migrations without a test: {missing}"
+
+
+def test_versions_are_strictly_increasing_and_current_is_last():
+    versions = [m.version for m in MIGRATIONS]
+    assert versions == sorted(set(versions))
+    assert CURRENT_VERSION == versions[-1]
+
+
+def test_migration_1_0(db_path):
+    store = open_at(db_path, (1, 0))
+    assert {"setting", "account", "audit_log"} <= tables(store)
+    assert "org_unit" not in tables(store)
+    triggers = {r["name"] for r in store.query(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
+    store.close()
+    assert verify_store(db_path).ok
+
+
+def test_migration_1_1(db_path):
+    from commandcentre.accounts import AccountService, system_session
+
+    store = open_at(db_path, (1, 0))
+    AccountService(store).create(system_session("t"), username="lead", display_name="领导",
+                                 role="leader", password="abcd12345")
+    migrate(store, upto=(1, 1))
+    assert {"org_unit", "duty_shift", "duty_shift_member"} <= tables(store)
+    assert store.scalar("SELECT count(*) FROM account") == 1
+    with pytest.raises(sqlite3.IntegrityError):  # a shift must end after it starts
+        store.conn.execute("INSERT INTO duty_shift (id, starts_at, ends_at, created_at)"
+                           " VALUES ('s', '2026-01-02', '2026-01-01', 'x')")
+    store.close()
+    assert verify_store(db_path).ok
+
+
+def test_migration_1_2(db_path):
+    from commandcentre.accounts import system_session
+    from commandcentre.county import CountyService
+
+    store = open_at(db_path, (1, 1))
+    township = CountyService(store).add_unit(system_session("t"), kind="township", name="甲镇")
+    migrate(store, upto=(1, 2))
+    assert {"team", "member", "warehouse", "stock_item", "stock_movement", "shelter",
+            "equipment", "radio_channel", "expert"} <= tables(store)
+    store.conn.execute("INSERT INTO team (id, name, category, level, township_id)"
+                       " VALUES ('t1', '甲镇应急队', '乡镇应急队', '乡镇', ?)", (township,))
+    with pytest.raises(sqlite3.IntegrityError):  # the level list is closed
+        store.conn.execute("INSERT INTO team (id, name, category, level)"
+                           " VALUES ('t2', '某队', '志愿者', '省')")
+    store.conn.execute("INSERT INTO warehouse (id, name, level, reserve_type)"
+                       " VALUES ('w', '库', '县', '实物')")
+    store.conn.execute("INSERT INTO stock_item (id, warehouse_id, item, unit)"
+                       " VALUES ('i', 'w', '帐篷', '顶')")
+    store.conn.execute("INSERT INTO stock_movement (id, item_id, kind, quantity, at)"
+                       " VALUES ('m', 'i', '入库', 10, 't')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("UPDATE stock_movement SET quantity = 11")
+    store.close()
+
+
+def test_migration_1_3(db_path):
+    store = open_at(db_path, (1, 2))
+    migrate(store, upto=(1, 3))
+    assert {"incident", "timeline_event"} <= tables(store)
+    store.conn.execute(
+        "INSERT INTO incident (id, title, hazard, category, occurred_at, received_at,"
+        " created_at, grade) VALUES ('i', '演示', '地震', '自然灾害', 't', 't', 't', NULL)")
+    store.conn.execute("INSERT INTO timeline_event (id, incident_id, at, kind, text,"
+                       " recorded_by, recorded_at) VALUES ('e', 'i', 't', 'note', 'x', 'u', 't')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("DELETE FROM timeline_event")
+    with pytest.raises(sqlite3.IntegrityError):  # 社会安全事件 may be ungraded, not mis-graded
+        store.conn.execute(
+            "INSERT INTO incident (id, title, hazard, category, occurred_at, received_at,"
+            " created_at, grade) VALUES ('j', 'x', 'x', '自然灾害', 't', 't', 't', '很大')")
+    store.close()
+
+
+def test_opening_an_older_file_backs_it_up_first(db_path):
+    store = open_at(db_path, (1, 1))
+    store.conn.execute("INSERT INTO setting (id, value_json, updated_at)"
+                       " VALUES ('county.name', '\"旧县\"', 't')")
+    store.close()
+    with Store.open(db_path) as s:
+        assert s.version == CURRENT_VERSION
+    backups = sorted(db_path.parent.glob("cc.backup-v1.1-*.db"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == (1 << 16) | 1
+        assert old.execute("SELECT value_json FROM setting").fetchone()[0] == '"旧县"'
+
+
+def test_new_file_is_not_backed_up(db_path):
+    Store.open(db_path).close()
+    assert not list(db_path.parent.glob("*.backup-*"))
+
+
+def test_failing_step_rolls_back_and_keeps_the_old_version(db_path, monkeypatch):
+    from commandcentre.storage import migrations
+
+    store = open_at(db_path, CURRENT_VERSION)
+    broken = Migration((CURRENT_VERSION[0], CURRENT_VERSION[1] + 1), "broken",
+                       ("CREATE TABLE half_done (x)", "INSERT INTO no_such_table VALUES (1)"))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, broken])
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(store, upto=broken.version)
+    assert store.version == CURRENT_VERSION
+    assert "half_done" not in tables(store)
+    store.close()
+
+
+def test_environment_failure_during_migration_is_storage_unavailable(db_path, monkeypatch):
+    from commandcentre.storage import migrations
+
+    store = open_at(db_path, CURRENT_VERSION)
+    pages = store.scalar("PRAGMA page_count")
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = Migration((CURRENT_VERSION[0], CURRENT_VERSION[1] + 1), "big",
+                    ("CREATE TABLE filler (x)",
+                     "INSERT INTO filler SELECT randomblob(4000) FROM"
+                     " (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c"
+                     " WHERE n < 100) SELECT n FROM c)"))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, big])
+    with pytest.raises(StorageUnavailable) as info:
+        migrations.migrate(store, upto=big.version)
+    assert info.value.reason == "full"
+    assert store.version == CURRENT_VERSION
+    store.close()
