@@ -14,8 +14,12 @@ from commandcentre.accounts import (
     system_session,
 )
 from commandcentre.county import CountyService
-from commandcentre.errors import AccountLocked, AuthenticationFailed, PermissionDenied, \
-    ValidationError
+from commandcentre.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    PermissionDenied,
+    ValidationError,
+)
 from commandcentre.settings import Settings
 from commandcentre.storage import Store
 from commandcentre.timeutil import FixedClock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -30,7 +31,7 @@ def test_every_write_appends_a_chained_row(store):
     rows = store.query("SELECT * FROM audit_log ORDER BY seq")
     assert [r["record_id"] for r in rows] == ids
     assert rows[0]["prev_hash"] == GENESIS_HASH
-    for prev, row in zip(rows, rows[1:], strict=False):
+    for prev, row in itertools.pairwise(rows):
         assert row["prev_hash"] == prev["hash"]
         assert row["seq"] == prev["seq"] + 1
     first = rows[0]
@@ -173,7 +174,8 @@ def test_integrity_check_failure_is_reported(store, db_path):
     assert any(p.check == "integrity" for p in report.problems)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), st.integers(-2**53, 2**53), st.text(max_size=30),
                                  st.floats(allow_nan=False, allow_infinity=False)),
                        min_size=1, max_size=12),

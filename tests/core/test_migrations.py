@@ -11,7 +11,7 @@ import pytest
 
 from commandcentre.errors import StorageUnavailable
 from commandcentre.storage import Store
-from commandcentre.storage.migrations import MIGRATIONS, CURRENT_VERSION, Migration, migrate
+from commandcentre.storage.migrations import CURRENT_VERSION, MIGRATIONS, Migration, migrate
 from commandcentre.storage.verify import verify_store
 
 

@@ -1,0 +1,145 @@
+"""The main window: navigation for 值班 / 事件 / 预案 / 队伍与资源 / 通信 / 报告, the status bar,
+and the idle lock that hides everything until the user re-enters the password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from commandcentre import __version__
+from commandcentre.accounts import AccountService, Session
+from commandcentre.i18n import tr
+from commandcentre.settings import Settings
+from commandcentre.storage import Store
+
+from .lock import IdleWatcher, LockPage
+from .pages.duty import DutyPage
+from .pages.placeholder import NotAvailablePage
+from .pages.records import IncidentsPage, TeamsPage
+from .statusbar import DutyStatusBar
+
+
+class MainWindow(QMainWindow):
+    """One logged-in user's window on one store."""
+
+    logged_out = Signal()
+
+    def __init__(self, store: Store, session: Session, *, idle_ms: int | None = None,
+                 app=None, parent=None):
+        super().__init__(parent)
+        self.store, self.session = store, session
+        settings = Settings(store)
+        self.zone_name = settings.get("ui.timezone")
+        county = settings.get("county.name")
+        title = tr("应急值守指挥台 — {county}", county=county) if county else tr("应急值守指挥台")
+        if settings.get("demo"):
+            title += tr("（演示数据）")
+        self.setWindowTitle(title)
+
+        self.nav = QListWidget(objectName="nav")
+        self.pages = QStackedWidget(objectName="pages")
+        self._sections: list[str] = []
+        self._add(tr("值班"), DutyPage(store, session, self.zone_name))
+        self._add(tr("事件"), IncidentsPage(store, session, self.zone_name))
+        self._add(tr("预案"), NotAvailablePage(
+            tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
+        self._add(tr("队伍与资源"), TeamsPage(store, session))
+        self._add(tr("通信"), NotAvailablePage(
+            tr("通信"), tr("北斗、PDT 电台与短信网关的串口连接将在通信模块上线后提供。")))
+        self._add(tr("报告"), NotAvailablePage(
+            tr("报告"), tr("首报、续报、终报与值班日报的 PDF 生成将在报告模块上线后提供。")))
+        self.nav.setFixedWidth(168)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.lock_page = LockPage(AccountService(store), session)
+        self.lock_page.unlocked.connect(self.unlock)
+        self.screen = QStackedWidget()
+        self.screen.addWidget(content)
+        self.screen.addWidget(self.lock_page)
+        self.setCentralWidget(self.screen)
+
+        self.status = DutyStatusBar(store, session, self.zone_name)
+        self.setStatusBar(self.status)
+        self._menus()
+
+        minutes = settings.get("ui.idle_lock_minutes")
+        interval = idle_ms if idle_ms is not None else minutes * 60_000
+        self.idle = None
+        if interval > 0 and app is not None:
+            self.idle = IdleWatcher(app, interval, self)
+            self.idle.idle.connect(self.lock)
+        self.resize(1360, 860)
+
+    def _add(self, name: str, page: QWidget) -> None:
+        self._sections.append(name)
+        self.nav.addItem(name)
+        self.pages.addWidget(page)
+
+    @property
+    def sections(self) -> list[str]:
+        return list(self._sections)
+
+    def show_section(self, name: str) -> None:
+        self.nav.setCurrentRow(self._sections.index(name))
+
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu(tr("系统"))
+        lock = QAction(tr("锁定屏幕"), self, shortcut=QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock)
+        logout = QAction(tr("注销"), self)
+        logout.triggered.connect(self.logout)
+        quit_ = QAction(tr("退出"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        for action in (lock, logout, quit_):
+            menu.addAction(action)
+        help_menu = self.menuBar().addMenu(tr("帮助"))
+        about = QAction(tr("关于"), self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    @property
+    def locked(self) -> bool:
+        return self.screen.currentWidget() is self.lock_page
+
+    def lock(self) -> None:
+        """Hide all content until the password is entered again."""
+        if self.locked:
+            return
+        self.screen.setCurrentWidget(self.lock_page)
+        self.menuBar().setEnabled(False)
+        self.lock_page.prepare()
+
+    def unlock(self) -> None:
+        self.screen.setCurrentIndex(0)
+        self.menuBar().setEnabled(True)
+        if self.idle is not None:
+            self.idle.restart()
+
+    def logout(self) -> None:
+        self.logged_out.emit()
+        self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, tr("关于"), tr(
+            "应急值守指挥台 {version}\n数据库：{path}\n格式版本：{schema}",
+            version=__version__, path=str(self.store.path),
+            schema="{}.{}".format(*self.store.version)))
+
+    def closeEvent(self, event) -> None:
+        if self.idle is not None:
+            self.idle.stop()
+        super().closeEvent(event)

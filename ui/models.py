@@ -1,0 +1,59 @@
+"""Qt item models over rows the core returns (dicts); the views never touch SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+Column = tuple[str, str]  # (key in the row dict, header text)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A read-only table of dict rows with fixed columns.
+
+    ``formatters`` turn a raw value into display text per column key; rows are replaced as a
+    whole by :meth:`set_rows` when the view refreshes from a core query.
+    """
+
+    def __init__(self, columns: Sequence[Column],
+                 formatters: dict[str, Callable[[Any], str]] | None = None, parent=None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._formatters = formatters or {}
+        self._rows: list[dict] = []
+
+    def set_rows(self, rows: Sequence[dict]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, n: int) -> dict:
+        return self._rows[n]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        key = self._columns[index.column()][0]
+        value = self._rows[index.row()].get(key)
+        fmt = self._formatters.get(key)
+        if fmt is not None:
+            return fmt(value)
+        return "" if value is None else str(value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section][1]
+        return str(section + 1)

@@ -1,0 +1,69 @@
+"""The status bar: current shift and leader, link state, nearest deadline, clock, user."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from commandcentre.accounts import Session
+from commandcentre.duty.shifts import ShiftService
+from commandcentre.i18n import tr
+from commandcentre.storage import Store
+from commandcentre.timeutil import to_local
+
+WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+
+
+class DutyStatusBar(QStatusBar):
+    """Always-visible facts a duty officer checks at a glance; refreshed by timers."""
+
+    def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.zone_name = zone_name
+        self.shift_label = QLabel(objectName="shiftLabel")
+        # No gateway is configured until the comms module lands: say so, never pretend.
+        self.link_label = QLabel(tr("通信链路：未配置"), objectName="linkLabel")
+        # Likewise the reporting clock: "not enabled" is true, "nothing due" would not be.
+        self.deadline_label = QLabel(tr("报送时限：未启用"), objectName="deadlineLabel")
+        self.user_label = QLabel(tr("{name}（{role}）", name=session.display_name,
+                                    role=session.role.label if session.role else ""),
+                                 objectName="userLabel")
+        self.clock_label = QLabel(objectName="clockLabel")
+        self.addWidget(self.shift_label, 1)
+        for widget in (self.link_label, self.deadline_label, self.user_label, self.clock_label):
+            self.addPermanentWidget(widget)
+        self._shift_end = None
+        self.refresh_shift()
+        self.tick()
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    def refresh_shift(self) -> None:
+        """Re-read the shift on duty now."""
+        view = ShiftService(self.store).current()
+        if view is None:
+            self.shift_label.setText(tr("当前无排班（值班空档）"))
+            self.shift_label.setProperty("role", "error")
+            self._shift_end = None
+        else:
+            names = "、".join(p["display_name"] for p in view.operators)
+            self.shift_label.setText(tr("当班：带班领导 {leader}｜值班员 {operators}",
+                                        leader=view.leader_name or "—", operators=names))
+            self.shift_label.setProperty("role", "")
+            self._shift_end = view.ends_at
+        self.shift_label.style().unpolish(self.shift_label)
+        self.shift_label.style().polish(self.shift_label)
+
+    def tick(self) -> None:
+        """Advance the clock; at a shift boundary, re-read the rota."""
+        now = self.store.clock.now()
+        local = to_local(now, self.zone_name)
+        stamp = local.strftime("%Y-%m-%d %H:%M:%S")
+        self.clock_label.setText(tr("{time} 星期{weekday}", time=stamp,
+                                    weekday=WEEKDAYS[local.weekday()]))
+        if self._shift_end is None or now >= self._shift_end:
+            if self._shift_end is not None or local.second == 0:
+                self.refresh_shift()
