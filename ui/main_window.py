@@ -102,10 +102,11 @@ class MainWindow(QMainWindow):
         lock.triggered.connect(self.lock)
         logout = QAction(tr("注销"), self)
         logout.triggered.connect(self.logout)
-        quit_ = QAction(tr("退出"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_ = QAction(tr("退出"), self, shortcut=QKeySequence("Ctrl+Q"))
         quit_.triggered.connect(self.close)
         for action in (lock, logout, quit_):
             menu.addAction(action)
+            self.addAction(action)  # shortcuts work even where the menu bar is not native
         help_menu = self.menuBar().addMenu(tr("帮助"))
         about = QAction(tr("关于"), self)
         about.triggered.connect(self.about)

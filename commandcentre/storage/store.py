@@ -11,6 +11,7 @@ as :class:`~commandcentre.errors.StorageUnavailable` with a one-line message.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 import uuid
@@ -98,7 +99,7 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False,
-             clock: Clock | None = None, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+             clock: Clock | None = None, busy_timeout_ms: int | None = None,
              migrate: bool = True) -> Store:
         """Open (and if needed create and migrate) the store at ``path``.
 
@@ -108,6 +109,10 @@ class Store:
         from .migrations import CURRENT_VERSION
         from .migrations import migrate as run_migrations
 
+        if busy_timeout_ms is None:
+            # How long to wait for another program's lock before saying the file is locked.
+            busy_timeout_ms = int(os.environ.get("COMMANDCENTRE_BUSY_TIMEOUT_MS",
+                                                 DEFAULT_BUSY_TIMEOUT_MS))
         path = Path(path)
         where = str(path)
         exists = path.exists() and path.stat().st_size > 0
@@ -320,6 +325,8 @@ class Writer:
         self.store.conn.execute(
             f"INSERT INTO {_ident(table)} ({', '.join(cols)})"
             f" VALUES ({', '.join('?' for _ in cols)})", list(values.values()))
+        # Read back rather than RETURNING: RETURNING reports an integer given to a REAL
+        # column as an integer, while SELECT (and verify) see the stored float.
         after = self._read(table, values["id"])
         self.store._append_audit(self.actor, "insert", action or f"{table}.insert", table,
                                  values["id"], None, spec.image(after), detail)

@@ -202,3 +202,14 @@ def test_property_hash_changes_with_any_field(fields, which):
     changed = list(args)
     changed[which + 1] = str(changed[which + 1]) + "x"
     assert row_hash(*args) != row_hash(*changed)
+
+
+def test_values_converted_by_column_affinity_still_verify(store, db_path):
+    """An int written to a REAL column is stored as a float; the trail must hold the float."""
+    with store.write(SYSTEM, Permission.REGISTER_WRITE) as w:
+        wid = w.insert("warehouse", {"name": "库", "level": "县", "reserve_type": "实物"})
+        item = w.insert("stock_item", {"warehouse_id": wid, "item": "帐篷", "unit": "顶",
+                                       "min_quantity": 100})
+        w.update("stock_item", item, {"min_quantity": 120})
+    store.close()
+    assert verify_store(db_path).ok

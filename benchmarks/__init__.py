@@ -1,0 +1,1 @@
+"""Performance and robustness scripts; each prints one line per figure (see README)."""
