@@ -1,0 +1,1 @@
+"""Bundled data: the demo county, translations, report assets (files, not code)."""
