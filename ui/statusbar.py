@@ -11,7 +11,6 @@ from commandcentre.i18n import tr
 from commandcentre.storage import Store
 from commandcentre.timeutil import to_local
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 
 class DutyStatusBar(QStatusBar):
@@ -62,8 +61,9 @@ class DutyStatusBar(QStatusBar):
         now = self.store.clock.now()
         local = to_local(now, self.zone_name)
         stamp = local.strftime("%Y-%m-%d %H:%M:%S")
-        self.clock_label.setText(tr("{time} 星期{weekday}", time=stamp,
-                                    weekday=WEEKDAYS[local.weekday()]))
+        weekday = (tr("星期一"), tr("星期二"), tr("星期三"), tr("星期四"), tr("星期五"),
+                   tr("星期六"), tr("星期日"))[local.weekday()]
+        self.clock_label.setText(tr("{time} {weekday}", time=stamp, weekday=weekday))
         if self._shift_end is None or now >= self._shift_end:
             if self._shift_end is not None or local.second == 0:
                 self.refresh_shift()

@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, gui: GuiLauncher | None = None) -> int:
     """Run one command; return its exit code. ``gui`` starts the window (injected by ui/)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Help texts are built in the chosen language, so look for --lang before building them.
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv) and argv[n + 1] in ("zh", "en"):
+            set_language(argv[n + 1])
+        elif arg.startswith("--lang=") and arg[7:] in ("zh", "en"):
+            set_language(arg[7:])
     parser = build_parser()
     args = parser.parse_args(argv)
     # Not set_defaults(): the option objects are shared with every sub-command's parser.

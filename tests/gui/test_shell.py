@@ -56,7 +56,7 @@ def test_main_window_has_the_six_sections_and_real_status(qtbot, demo_store, log
     status = window.status.shift_label.text()
     assert shift.leader_name in status
     assert all(p["display_name"] in status for p in shift.operators)
-    assert "星期" in window.status.clock_label.text()
+    assert "星期" in window.status.clock_label.text()  # e.g. 星期三
     assert "值班员" in window.status.user_label.text()
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from ...i18n import tr
 from . import accounts, records, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add every sub-command to ``sub``; ``common`` carries --db/--user/--json/--lang."""
-    sub.add_parser("gui", parents=[common], help="打开图形界面（默认）")
+    sub.add_parser("gui", parents=[common], help=tr("打开图形界面（默认）"))
     store.register(sub, common)
     accounts.register(sub, common)
     records.register(sub, common)
