@@ -12,7 +12,6 @@ from commandcentre.storage import Store
 from commandcentre.timeutil import to_local
 
 
-
 class DutyStatusBar(QStatusBar):
     """Always-visible facts a duty officer checks at a glance; refreshed by timers."""
 

@@ -81,7 +81,7 @@ def test_observer_cannot_write_through_the_cli(capsys, demo_copy, as_user):
     ]
     audit_before = sqlite3.connect(demo_copy).execute("SELECT max(seq) FROM audit_log").fetchone()
     for argv in attempts:
-        code, out, err = run(capsys, "--db", str(demo_copy), *argv)
+        code, _out, err = run(capsys, "--db", str(demo_copy), *argv)
         assert code == 3, (argv, err)
         assert len(err.strip().splitlines()) == 1 and "无权" in err, (argv, err)
     assert not (demo_copy.parent / "b.db").exists()

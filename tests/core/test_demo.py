@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime
 
@@ -59,7 +60,7 @@ def test_rota_covers_today_with_a_leader_and_operators(demo):
     # 60 consecutive 24 h shifts, no gaps.
     rows = demo.query("SELECT starts_at, ends_at FROM duty_shift ORDER BY starts_at")
     assert len(rows) == 60
-    assert all(a["ends_at"] == b["starts_at"] for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a["ends_at"] == b["starts_at"] for a, b in itertools.pairwise(rows))
 
 
 def test_team_rosters_match_headcounts_and_radio_ids_are_unique(demo):

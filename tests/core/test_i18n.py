@@ -10,7 +10,7 @@ from commandcentre.i18n import set_language, tr
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from i18n_strings import tr_strings  # noqa: E402
+from i18n_strings import tr_strings
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 CATALOG = json.loads((ROOT / "resources" / "i18n" / "en.json").read_text(encoding="utf-8"))
@@ -35,7 +35,8 @@ def test_catalog_has_no_stale_entries():
 def test_tr_switches_language_and_fills_placeholders():
     try:
         set_language("en")
-        assert tr("已添加乡镇 {name}。", name="X") == CATALOG["已添加乡镇 {name}。"].format(name="X")
+        expected = CATALOG["已添加乡镇 {name}。"].format(name="X")
+        assert tr("已添加乡镇 {name}。", name="X") == expected
     finally:
         set_language("zh")
     assert tr("已添加乡镇 {name}。", name="新镇") == "已添加乡镇 新镇。"
