@@ -22,6 +22,7 @@ class CrashHandler:
         self.log_path = log_path
         self.show_dialog = show_dialog
         self.seen: list[BaseException] = []
+        self.last_dialog: QMessageBox | None = None
         self._previous = sys.excepthook
 
     def install(self) -> None:
@@ -62,3 +63,4 @@ class CrashHandler:
         if details:
             box.setDetailedText(details)
         box.open()  # not exec(): never start a nested event loop inside a handler
+        self.last_dialog = box

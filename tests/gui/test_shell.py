@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from commandcentre.demo import DEMO_PASSWORD
 from commandcentre.duty.shifts import ShiftService
@@ -174,12 +174,11 @@ def test_crash_handler_logs_and_shows_a_dialog(qtbot, qapp, tmp_path, caplog):
         with caplog.at_level(logging.ERROR):
             handler.excepthook(type(err), err, err.__traceback__)
     assert "boom in a slot" in caplog.text
-    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "crashDialog"]
-    assert boxes and boxes[-1].isVisible()
-    assert "不会丢失" in boxes[-1].text() and "boom in a slot" in boxes[-1].detailedText()
-    for box in boxes:
-        box.close()
-        box.deleteLater()
+    box = handler.last_dialog
+    assert box is not None and box.isVisible() and box.objectName() == "crashDialog"
+    assert "不会丢失" in box.text() and "boom in a slot" in box.detailedText()
+    box.close()
+    box.deleteLater()
 
 
 def test_application_uses_a_cjk_font(qapp):
