@@ -17,13 +17,13 @@ sleep 1
 .venv/bin/commandcentre gui "$@" &
 app=$!
 for _ in $(seq 1 60); do
-  xdotool search --name "登录|Login" >/dev/null 2>&1 && break
+  xdotool search --name "登录|Log in" >/dev/null 2>&1 && break
   sleep 0.5
 done
 sleep 1
 import -window root "$out/login.png"
 # No window manager on Xvfb: give the login window the keyboard focus ourselves.
-win=$(xdotool search --onlyvisible --name "登录|Login" | head -1)
+win=$(xdotool search --onlyvisible --name "登录|Log in" | head -1)
 xdotool windowfocus --sync "$win"
 xdotool type --delay 40 "zhiban"
 xdotool key Tab

@@ -185,3 +185,31 @@ def test_application_uses_a_cjk_font(qapp):
     app = create_application()
     assert app.font().family() in ("WenQuanYi Micro Hei", "Microsoft YaHei UI",
                                    "Microsoft YaHei", "Noto Sans CJK SC", "文泉驿微米黑")
+
+
+def test_launch_runs_the_qasync_loop_until_the_login_window_closes(qapp, demo_store):
+    """The real entry path: CLI context → launch() → qasync loop → login → close → exit 0."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from commandcentre.cli.context import Context
+    from commandcentre.cli.main import build_parser
+    from ui.app import launch
+
+    path = demo_store.path
+    demo_store.close()
+    seen = []
+
+    def close_login() -> None:
+        logins = [w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, LoginWindow) and w.isVisible()]
+        if not logins:
+            QTimer.singleShot(50, close_login)
+            return
+        seen.append(logins[0].windowTitle())
+        logins[0].close()
+
+    QTimer.singleShot(50, close_login)
+    args = build_parser().parse_args(["--db", str(path), "gui"])
+    assert launch(Context(args)) == 0
+    assert seen == ["应急值守指挥台 — 登录"]
