@@ -333,15 +333,20 @@ class Writer:
         self.changes.append(("insert", table, values["id"]))
         return values["id"]
 
-    def update(self, table: str, record_id: str, changes: Mapping[str, Any], *,
-               action: str | None = None, detail: Mapping[str, Any] | None = None) -> dict:
-        """Change some columns of one row and audit before and after; return the new row."""
+    def _changeable(self, table: str, record_id: str) -> tuple[audit.AuditedTable, dict]:
+        """The table's registration and the row's current image, for an update or delete."""
         spec = audit.audited_table(table)
         if spec.append_only:
             raise PermissionError(f"{table} is append-only; record a correction instead")
         before = self._read(table, record_id)
         if before is None:
             raise LookupError(f"{table} has no record {record_id}")
+        return spec, before
+
+    def update(self, table: str, record_id: str, changes: Mapping[str, Any], *,
+               action: str | None = None, detail: Mapping[str, Any] | None = None) -> dict:
+        """Change some columns of one row and audit before and after; return the new row."""
+        spec, before = self._changeable(table, record_id)
         if not changes:
             return before
         sets = ", ".join(f"{_ident(c)} = ?" for c in changes)
@@ -356,12 +361,7 @@ class Writer:
     def delete(self, table: str, record_id: str, *, action: str | None = None,
                detail: Mapping[str, Any] | None = None) -> None:
         """Delete one row (never allowed on append-only tables) and audit its last image."""
-        spec = audit.audited_table(table)
-        if spec.append_only:
-            raise PermissionError(f"{table} is append-only; record a correction instead")
-        before = self._read(table, record_id)
-        if before is None:
-            raise LookupError(f"{table} has no record {record_id}")
+        spec, before = self._changeable(table, record_id)
         self.store.conn.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (record_id,))
         self.store._append_audit(self.actor, "delete", action or f"{table}.delete", table,
                                  record_id, spec.image(before), None, detail)

@@ -213,3 +213,19 @@ def test_values_converted_by_column_affinity_still_verify(store, db_path):
         w.update("stock_item", item, {"min_quantity": 120})
     store.close()
     assert verify_store(db_path).ok
+
+
+def test_writer_refuses_to_change_append_only_records(store):
+    with store.write(SYSTEM, Permission.INCIDENT_WRITE) as w:
+        incident = w.insert("incident", {"title": "测试", "hazard": "地震", "category": "自然灾害",
+                                         "occurred_at": "t", "received_at": "t",
+                                         "created_at": "t"})
+        entry = w.insert("timeline_event", {"incident_id": incident, "at": "t", "kind": "note",
+                                            "text": "原记录", "recorded_by": "test",
+                                            "recorded_at": "t"})
+    for change in (lambda w: w.update("timeline_event", entry, {"text": "改"}),
+                   lambda w: w.delete("timeline_event", entry)):
+        with pytest.raises(PermissionError, match="append-only"), \
+                store.write(SYSTEM, Permission.INCIDENT_WRITE) as w:
+            change(w)
+    assert store.get("timeline_event", entry)["text"] == "原记录"
