@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,16 +43,10 @@ def _incident(store: Store) -> str:
 
 
 def _row(incident: str, n: int) -> dict:
-    now = to_storage_now()
+    now = to_storage(datetime.now(UTC))
     return {"id": new_id(), "incident_id": incident, "at": now, "kind": "note",
             "text": f"{TEXT}（{n}）", "data_json": "{}", "recorded_by": "bench",
             "recorded_at": now}
-
-
-def to_storage_now() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _raw(path: Path) -> sqlite3.Connection:

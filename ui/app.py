@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QEvent, QLibraryInfo, QObject, Qt, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from commandcentre import APP_NAME
@@ -66,6 +66,7 @@ class AppController(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-startup")
         self._demo_built.connect(self._after_demo)
         self._demo_password: str | None = None
+        self._relogin = False
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -122,15 +123,12 @@ class AppController(QObject):
         assert self.store is not None
         self.login = LoginWindow(self.store, demo_password=self._demo_password)
         self.login.logged_in.connect(self._logged_in)
-        self.login.destroyed.connect(lambda *_: None)
         self.login.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.login.show()
         self.login.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:
         # Closing the login window (not logging in) ends the program.
-        from PySide6.QtCore import QEvent
-
         if obj is self.login and event.type() == QEvent.Type.Close and self.window is None:
             self._finish(EXIT_OK)
         return False
@@ -149,7 +147,7 @@ class AppController(QObject):
 
     def _window_closed(self) -> None:
         window, self.window = self.window, None
-        if window is not None and getattr(self, "_relogin", False):
+        if window is not None and self._relogin:
             self._relogin = False
             window.deleteLater()
             self.show_login()
@@ -170,8 +168,6 @@ class _CloseWatcher(QObject):
         self._callback = callback
 
     def eventFilter(self, obj, event) -> bool:
-        from PySide6.QtCore import QEvent
-
         if event.type() == QEvent.Type.Close:
             self._callback()
         return False

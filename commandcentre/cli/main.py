@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .. import __version__
-from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandCentreError
+from ..errors import EXIT_OK, EXIT_USAGE, CommandCentreError
 from ..i18n import set_language, tr
 from ..logsetup import configure
 from . import commands
@@ -97,4 +97,3 @@ def run() -> None:  # pragma: no cover - console-script shim for a headless inst
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
-__all__ = ["EXIT_FAILED", "main"]

@@ -126,6 +126,10 @@ def _state(store: Store, report: VerifyReport,
            last: dict[tuple[str, str], str | None]) -> None:
     existing = {r[0] for r in store.conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    alive: dict[str, set[str]] = {}  # table -> ids the trail says exist now
+    for (table, rid), image in last.items():
+        if image is not None:
+            alive.setdefault(table, set()).add(rid)
     for spec in audit.audited_tables():
         if spec.name not in existing:
             continue
@@ -147,9 +151,8 @@ def _state(store: Store, report: VerifyReport,
                     "state", tr("{table} 记录 {id} 与审计链中的最后状态不符（程序外修改）",
                                 table=spec.name, id=rid), table=spec.name, record_id=rid))
                 return
-        for (table, rid), image in last.items():
-            if table == spec.name and image is not None and rid not in seen:
-                report.problems.append(Problem(
-                    "state", tr("{table} 记录 {id} 已在程序外被删除", table=table, id=rid),
-                    table=table, record_id=rid))
-                return
+        for rid in sorted(alive.get(spec.name, set()) - seen):
+            report.problems.append(Problem(
+                "state", tr("{table} 记录 {id} 已在程序外被删除", table=spec.name, id=rid),
+                table=spec.name, record_id=rid))
+            return
