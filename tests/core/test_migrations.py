@@ -160,3 +160,36 @@ def test_environment_failure_during_migration_is_storage_unavailable(db_path, mo
     assert info.value.reason == "full"
     assert store.version == CURRENT_VERSION
     store.close()
+
+
+def test_migration_1_4(db_path):
+    from commandcentre.accounts import AccountService, system_session
+
+    store = open_at(db_path, (1, 3))
+    account = AccountService(store).create(system_session("t"), username="op",
+                                           display_name="值班员", role="operator",
+                                           password="abcd12345")
+    migrate(store, upto=(1, 4))
+    assert {"intake_record", "intake_step", "handover", "intake_fts"} <= tables(store)
+    conn = store.conn
+    conn.execute("INSERT INTO intake_record (id, root_id, serial, received_at, channel, kind,"
+                 " content, receiver_id, recorded_by, recorded_at) VALUES"
+                 " ('a', 'a', '20261201-001', 't', '电话', '突发事件', '内容', ?, 'op', 't')",
+                 (account,))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE intake_record SET content = '改'")
+    with pytest.raises(sqlite3.IntegrityError):  # a correction must say why
+        conn.execute("INSERT INTO intake_record (id, root_id, corrects_id, serial, received_at,"
+                     " channel, kind, content, receiver_id, recorded_by, recorded_at) VALUES"
+                     " ('b', 'a', 'a', '20261201-001', 't', '电话', '突发事件', '新', ?, 'op',"
+                     " 't')", (account,))
+    with pytest.raises(sqlite3.IntegrityError):  # unknown channels are refused
+        conn.execute("INSERT INTO intake_record (id, root_id, serial, received_at, channel,"
+                     " kind, content, receiver_id, recorded_by, recorded_at) VALUES"
+                     " ('c', 'c', 'x', 't', '飞鸽', '突发事件', '内容', ?, 'op', 't')",
+                     (account,))
+    conn.execute("INSERT INTO intake_fts (rowid, content, caller, place)"
+                 " VALUES (1, '森 林 火 灾', '', '')")
+    assert [tuple(r) for r in conn.execute(
+        "SELECT rowid FROM intake_fts WHERE intake_fts MATCH '\"火\"'")] == [(1,)]
+    store.close()
