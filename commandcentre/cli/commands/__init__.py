@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, records, store
+from . import accounts, duty, records, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -14,3 +14,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     store.register(sub, common)
     accounts.register(sub, common)
     records.register(sub, common)
+    duty.register(sub, common)
