@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(objectName="nav")
         self.pages = QStackedWidget(objectName="pages")
         self._sections: list[str] = []
-        self._add(tr("值班"), DutyPage(store, session, self.zone_name))
+        self.duty = DutyPage(store, session, self.zone_name)
+        self._add(tr("值班"), self.duty)
         self._add(tr("事件"), IncidentsPage(store, session, self.zone_name))
         self._add(tr("预案"), NotAvailablePage(
             tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
@@ -98,19 +99,28 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu(tr("系统"))
+        new = QAction(tr("新接报"), self, shortcut=QKeySequence("Ctrl+N"))
+        new.triggered.connect(self.new_intake)
         lock = QAction(tr("锁定屏幕"), self, shortcut=QKeySequence("Ctrl+L"))
         lock.triggered.connect(self.lock)
         logout = QAction(tr("注销"), self)
         logout.triggered.connect(self.logout)
         quit_ = QAction(tr("退出"), self, shortcut=QKeySequence("Ctrl+Q"))
         quit_.triggered.connect(self.close)
-        for action in (lock, logout, quit_):
+        for action in (new, lock, logout, quit_):
             menu.addAction(action)
             self.addAction(action)  # shortcuts work even where the menu bar is not native
         help_menu = self.menuBar().addMenu(tr("帮助"))
         about = QAction(tr("关于"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def new_intake(self) -> None:
+        """Start a new intake record from anywhere in the window."""
+        if self.locked:
+            return
+        self.show_section(tr("值班"))
+        self.duty.new_intake()
 
     @property
     def locked(self) -> bool:

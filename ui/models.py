@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, str]  # (key in the row dict, header text)
@@ -14,15 +15,18 @@ Column = tuple[str, str]  # (key in the row dict, header text)
 class RecordTableModel(QAbstractTableModel):
     """A read-only table of dict rows with fixed columns.
 
-    ``formatters`` turn a raw value into display text per column key; rows are replaced as a
-    whole by :meth:`set_rows` when the view refreshes from a core query.
+    ``formatters`` turn a raw value into display text per column key; ``background`` colours a
+    whole row (e.g. 要情 in red); rows are replaced as a whole by :meth:`set_rows` when the
+    view refreshes from a core query.
     """
 
     def __init__(self, columns: Sequence[Column],
-                 formatters: dict[str, Callable[[Any], str]] | None = None, parent=None):
+                 formatters: dict[str, Callable[[Any], str]] | None = None, parent=None, *,
+                 background: Callable[[dict], QColor | None] | None = None):
         super().__init__(parent)
         self._columns = list(columns)
         self._formatters = formatters or {}
+        self._background = background
         self._rows: list[dict] = []
 
     def set_rows(self, rows: Sequence[dict]) -> None:
@@ -40,8 +44,11 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
+            return self._background(self._rows[index.row()])
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         key = self._columns[index.column()][0]
         value = self._rows[index.row()].get(key)

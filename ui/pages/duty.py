@@ -1,4 +1,5 @@
-"""值班 page: the shift on duty, the coming week's rota, and the county at a glance."""
+"""值班 page: 接报登记 (form and today's records), 值班记录 (all records, searchable) and
+值班概况 (the shift on duty, the coming week's rota, the county at a glance)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from commandcentre.accounts import Session
+from commandcentre.duty.drafts import DraftStore
+from commandcentre.duty.intake import IntakeService
 from commandcentre.duty.shifts import ShiftService
 from commandcentre.i18n import tr
 from commandcentre.overview import overview
@@ -23,6 +28,7 @@ from commandcentre.storage import Store
 from commandcentre.timeutil import format_local
 
 from ..models import RecordTableModel
+from .intake import IntakeDetail, IntakeForm, IntakeList
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -35,8 +41,8 @@ def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
-class DutyPage(QWidget):
-    """The duty officer's home page."""
+class DutyOverview(QWidget):
+    """The shift on duty, the coming week, the county at a glance."""
 
     def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
         super().__init__(parent)
@@ -113,3 +119,51 @@ class DutyPage(QWidget):
             name.setProperty("role", "hint")
             self.county_grid.addWidget(name, n // 2, (n % 2) * 2)
             self.county_grid.addWidget(QLabel(value), n // 2, (n % 2) * 2 + 1)
+
+
+class DutyPage(QTabWidget):
+    """Where a 值班员 spends the shift."""
+
+    def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("dutyPage")
+        self.store, self.session, self.zone_name = store, session, zone_name
+        self.service = IntakeService(store, zone_name=zone_name)
+        self.form = IntakeForm(store, session, self.service, DraftStore(store.path), zone_name)
+        self.today = IntakeList(self.service, zone_name, today_only=True)
+        intake = QSplitter()
+        intake.addWidget(self.form)
+        intake.addWidget(self.today)
+        intake.setStretchFactor(1, 1)
+        intake.setSizes([520, 800])
+        self.records = IntakeList(self.service, zone_name)
+        self.overview = DutyOverview(store, session, zone_name)
+        self.addTab(intake, tr("接报登记"))
+        self.addTab(self.records, tr("值班记录"))
+        self.addTab(self.overview, tr("值班概况"))
+        self.form.saved.connect(self._refresh_lists)
+        for listing in (self.today, self.records):
+            listing.open_record.connect(self.open_record)
+        self.details: list[IntakeDetail] = []
+
+    def _refresh_lists(self, *_args) -> None:
+        self.today.refresh()
+        self.records.refresh()
+
+    def new_intake(self) -> None:
+        """Ctrl+N from anywhere: the intake tab, focus on the first field."""
+        self.setCurrentIndex(0)
+        self.form.start_new()
+
+    def open_record(self, root_id: str) -> IntakeDetail:
+        dialog = IntakeDetail(self.service, self.session, root_id, self.zone_name, self)
+        dialog.changed.connect(self._refresh_lists)
+        dialog.correct_requested.connect(self._correct)
+        dialog.finished.connect(lambda _=0, d=dialog: self.details.remove(d))
+        self.details.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _correct(self, record: dict) -> None:
+        self.setCurrentIndex(0)
+        self.form.start_correction(record)
