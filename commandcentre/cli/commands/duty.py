@@ -68,6 +68,16 @@ def register(sub, common) -> None:
     p = ds.add_parser("show", parents=[common], help=tr("显示一条记录及其版本和办理环节"))
     p.add_argument("record", help=tr("记录 id 或接报编号"))
     p.set_defaults(handler=cmd_show)
+    p = ds.add_parser("handover", parents=[common], help=tr("交接班：生成交接单并由交接双方签字"))
+    p.add_argument("action", choices=("prepare", "sign", "show"))
+    p.add_argument("handover", nargs="?", help=tr("交接单 id（sign、show；默认最近一张）"))
+    p.add_argument("--equipment", default="", help=tr("设备与通信链路状态"))
+    p.add_argument("--notes", default="", help=tr("备注"))
+    p.add_argument("--instructions", default="", help=tr("上级交办事项"))
+    p.add_argument("--incoming", metavar="NAME",
+                   help=tr("接班人用户名（sign；密码取自 $COMMANDCENTRE_INCOMING_PASSWORD"
+                           " 或提示输入）"))
+    p.set_defaults(handler=cmd_handover)
 
 
 def _zone(ctx: Context) -> str:
@@ -190,4 +200,64 @@ def cmd_show(ctx: Context) -> int:
                         when=format_local(s["at"], zone_name), step=s["step"],
                         target=s["target"], note=s["note"], user=s["by_name"]))
     print("\n".join(lines))
+    return EXIT_OK
+
+
+def _handover_text(sheet, zone_name: str) -> str:
+    lines = [tr("交接单 {id}（{when}）", id=sheet.id,
+                when=format_local(sheet.created_at, zone_name)),
+             tr("交班人：{name}　签字：{signed}", name=sheet.outgoing["display_name"],
+                signed=format_local(sheet.outgoing_signed_at, zone_name) or tr("未签")),
+             tr("接班人：{name}　签字：{signed}",
+                name=sheet.incoming["display_name"] if sheet.incoming else "—",
+                signed=format_local(sheet.incoming_signed_at, zone_name) or tr("未签")),
+             tr("未办结事项 {n} 件：", n=len(sheet.open_items))]
+    lines += [f"  {r['serial']} [{r['state']}] {r['content'][:50]}" for r in sheet.open_items]
+    lines += [tr("设备与链路：{text}", text=sheet.equipment or "—"),
+              tr("上级交办：{text}", text=sheet.instructions or "—"),
+              tr("备注：{text}", text=sheet.notes or "—")]
+    return "\n".join(lines)
+
+
+def _sheet_json(sheet) -> dict:
+    return {"id": sheet.id, "complete": sheet.complete,
+            "outgoing": sheet.outgoing["username"],
+            "incoming": sheet.incoming["username"] if sheet.incoming else None,
+            "open_items": [r["serial"] for r in sheet.open_items],
+            "instructions_open": [r["serial"] for r in sheet.instructions_open],
+            "equipment": sheet.equipment, "notes": sheet.notes,
+            "outgoing_signed_at": sheet.outgoing_signed_at,
+            "incoming_signed_at": sheet.incoming_signed_at}
+
+
+def cmd_handover(ctx: Context) -> int:
+    import getpass
+    import os
+
+    from ...duty.handover import HandoverService
+
+    session = ctx.login()
+    service = HandoverService(ctx.store(), zone_name=_zone(ctx))
+    args = ctx.args
+    if args.action == "prepare":
+        sheet = service.prepare(session, equipment=args.equipment, notes=args.notes,
+                                instructions=args.instructions)
+    else:
+        sheet = service.get(args.handover) if args.handover else service.latest()
+        if sheet is None:
+            raise ValidationError(tr("还没有交接单。"))
+        if args.action == "sign":
+            if not sheet.outgoing_signed_at:
+                password = os.environ.get("COMMANDCENTRE_PASSWORD") or getpass.getpass(
+                    tr("交班人 {user} 的密码：", user=session.username))
+                sheet = service.sign_outgoing(session, sheet.id, password)
+            if args.incoming:
+                password = os.environ.get("COMMANDCENTRE_INCOMING_PASSWORD")
+                if password is None:
+                    if not sys.stdin.isatty():
+                        raise ValidationError(tr("需要接班人密码：请设置 {env} 或在终端中运行。",
+                                                 env="COMMANDCENTRE_INCOMING_PASSWORD"))
+                    password = getpass.getpass(tr("接班人 {user} 的密码：", user=args.incoming))
+                sheet = service.sign_incoming(session, sheet.id, args.incoming, password)
+    ctx.emit(_sheet_json(sheet), text=_handover_text(sheet, _zone(ctx)))
     return EXIT_OK
