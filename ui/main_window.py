@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
 
         self.status = DutyStatusBar(store, session, self.zone_name)
         self.setStatusBar(self.status)
+        self.duty.handover.completed.connect(self.status.refresh_shift)
         self._menus()
 
         minutes = settings.get("ui.idle_lock_minutes")

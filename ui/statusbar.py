@@ -6,6 +6,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from commandcentre.accounts import Session
+from commandcentre.duty.handover import HandoverService
 from commandcentre.duty.shifts import ShiftService
 from commandcentre.i18n import tr
 from commandcentre.storage import Store
@@ -41,17 +42,22 @@ class DutyStatusBar(QStatusBar):
 
     def refresh_shift(self) -> None:
         """Re-read the shift on duty now."""
-        view = ShiftService(self.store).current()
+        view, waiting = HandoverService(self.store, zone_name=self.zone_name).responsible_shift()
         if view is None:
             self.shift_label.setText(tr("当前无排班（值班空档）"))
             self.shift_label.setProperty("role", "error")
             self._shift_end = None
         else:
             names = "、".join(p["display_name"] for p in view.operators)
-            self.shift_label.setText(tr("当班：带班领导 {leader}｜值班员 {operators}",
-                                        leader=view.leader_name or "—", operators=names))
-            self.shift_label.setProperty("role", "")
-            self._shift_end = view.ends_at
+            text = tr("当班：带班领导 {leader}｜值班员 {operators}",
+                      leader=view.leader_name or "—", operators=names)
+            if waiting:
+                # The rota's next shift is not answerable until the handover is signed.
+                text += tr("（已到交班时间，尚未交接）")
+            self.shift_label.setText(text)
+            self.shift_label.setProperty("role", "error" if waiting else "")
+            current = ShiftService(self.store).current()
+            self._shift_end = current.ends_at if current else view.ends_at
         self.shift_label.style().unpolish(self.shift_label)
         self.shift_label.style().polish(self.shift_label)
 

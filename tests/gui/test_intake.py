@@ -224,3 +224,35 @@ def test_killed_app_keeps_saved_records_and_restores_the_draft(qtbot, demo_store
         assert "恢复" in form.status.text()
     finally:
         store.close()
+
+
+def test_handover_tab_lists_open_items_and_needs_both_passwords(qtbot, window, demo_store,
+                                                                login_as):
+    service = IntakeService(demo_store)
+    open_one = service.record(login_as("zhiban"), IntakeInput(content="待办：核实鹿子坪村烟点"))
+    closed = service.record(login_as("zhiban"), IntakeInput(content="已答复的咨询", kind="咨询"))
+    service.advance(login_as("zhiban"), closed.root_id, "办结", note="已答复")
+    page = window.duty.handover
+    window.duty.setCurrentWidget(page)
+    assert "尚未完成交接" in page.responsible.text()
+    assert [page.items.row(n)["serial"] for n in range(page.items.rowCount())] == [
+        open_one.record["serial"]]
+    type_text(page.equipment, "PDT 基站正常")
+    page.prepare_button.click()
+    assert "未办结 1 件" in page.sheet_text.text()
+    type_text(page.out_password, "wrong-password1")
+    page.out_button.click()
+    assert page.message.text() and page.sheet.outgoing_signed_at is None
+    type_text(page.out_password, DEMO_PASSWORD)
+    page.out_button.click()
+    assert page.sheet.outgoing_signed_at is not None and page.in_button.isEnabled()
+    type_text(page.in_user, "heyu")
+    type_text(page.in_password, "wrong-password1")
+    page.in_button.click()
+    assert "接班人签字失败" in page.message.text()
+    type_text(page.in_password, DEMO_PASSWORD)
+    with qtbot.waitSignal(page.completed):
+        page.in_button.click()
+    assert "交接完成" in page.message.text()
+    assert "尚未完成交接" not in page.responsible.text()
+    assert demo_store.scalar("SELECT status FROM handover") == "已交接"

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from commandcentre.demo import DEMO_PASSWORD
+from commandcentre.duty.handover import HandoverService
 from commandcentre.duty.shifts import ShiftService
 from commandcentre.i18n import set_language
 from commandcentre.storage import Store, pack_version
@@ -51,9 +52,12 @@ def test_main_window_has_the_six_sections_and_real_status(qtbot, demo_store, log
     window.show()
     assert window.sections == ["值班", "事件", "预案", "队伍与资源", "通信", "报告"]
     assert "青峪县" in window.windowTitle() and "演示" in window.windowTitle()
-    shift = ShiftService(demo_store).current()
-    assert shift is not None
+    # The demo has no handover yet, so the shift that ended last is still answerable.
+    shift, waiting = HandoverService(demo_store).responsible_shift()
+    assert shift is not None and waiting
+    assert shift.ends_at == ShiftService(demo_store).current().starts_at
     status = window.status.shift_label.text()
+    assert "尚未交接" in status
     assert shift.leader_name in status
     assert all(p["display_name"] in status for p in shift.operators)
     assert "星期" in window.status.clock_label.text()  # e.g. 星期三

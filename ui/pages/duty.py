@@ -28,6 +28,7 @@ from commandcentre.storage import Store
 from commandcentre.timeutil import format_local
 
 from ..models import RecordTableModel
+from .handover import HandoverPage
 from .intake import IntakeDetail, IntakeForm, IntakeList
 
 
@@ -138,9 +139,12 @@ class DutyPage(QTabWidget):
         intake.setSizes([520, 800])
         self.records = IntakeList(self.service, zone_name)
         self.overview = DutyOverview(store, session, zone_name)
+        self.handover = HandoverPage(store, session, zone_name)
         self.addTab(intake, tr("接报登记"))
         self.addTab(self.records, tr("值班记录"))
+        self.addTab(self.handover, tr("交接班"))
         self.addTab(self.overview, tr("值班概况"))
+        self.currentChanged.connect(self._tab_changed)
         self.form.saved.connect(self._refresh_lists)
         for listing in (self.today, self.records):
             listing.open_record.connect(self.open_record)
@@ -149,6 +153,11 @@ class DutyPage(QTabWidget):
     def _refresh_lists(self, *_args) -> None:
         self.today.refresh()
         self.records.refresh()
+        self.handover.refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        if self.widget(index) is self.handover:
+            self.handover.refresh()
 
     def new_intake(self) -> None:
         """Ctrl+N from anywhere: the intake tab, focus on the first field."""
