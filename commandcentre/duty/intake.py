@@ -155,8 +155,9 @@ class IntakeService:
     def _serial(self, received_at: str) -> str:
         day = from_storage(received_at).astimezone(zone(self.zone_name)).strftime("%Y%m%d")
         # Inside the write transaction: BEGIN IMMEDIATE keeps two savers from taking one number.
-        last = self.store.scalar("SELECT max(serial) FROM intake_record WHERE serial LIKE ?",
-                                 (day + "-%",))
+        # A range on the serial index (LIKE would scan: the column is not NOCASE).
+        last = self.store.scalar("SELECT max(serial) FROM intake_record WHERE serial > ?"
+                                 " AND serial < ?", (day + "-", day + "-~"))
         number = int(last.split("-")[1]) + 1 if last else 1
         return f"{day}-{number:03d}"
 
@@ -184,6 +185,21 @@ class IntakeService:
                         "recorded_at": now})
             self._insert(w, session, row)
         return self.get(rid)
+
+    def record_many(self, session: Session, items: list[IntakeInput]) -> int:
+        """Save many records in one transaction (an imported duty log); all or nothing."""
+        session.require(Permission.DUTY_WRITE)
+        rows = [self._validate(item) for item in items]  # every row checked before any write
+        now = to_storage(self.store.clock.now())
+        with self.store.write(session, Permission.DUTY_WRITE) as w:
+            for row in rows:
+                rid = new_id()
+                row.update({"id": rid, "root_id": rid,
+                            "serial": self._serial(row["received_at"]),
+                            "receiver_id": session.account_id, "recorded_by": session.username,
+                            "recorded_at": now})
+                self._insert(w, session, row)
+        return len(rows)
 
     def correct(self, session: Session, record_id: str, data: IntakeInput, reason: str,
                 ) -> IntakeView:

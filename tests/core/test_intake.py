@@ -172,3 +172,13 @@ def test_rebuild_index(service, op, people):
     service.record(op, CALL)
     assert service.rebuild_index(op) == 1
     assert len(service.list(text="烟点")) == 1
+
+
+def test_record_many_is_all_or_nothing(service, op, store):
+    good = [IntakeInput(content=f"第{n}条") for n in range(3)]
+    assert service.record_many(op, good) == 3
+    serials = sorted(r["serial"] for r in service.list())
+    assert [s[-3:] for s in serials] == ["001", "002", "003"]
+    with pytest.raises(ValidationError):
+        service.record_many(op, [IntakeInput(content="好"), IntakeInput(content=" ")])
+    assert store.scalar("SELECT count(*) FROM intake_record") == 3
