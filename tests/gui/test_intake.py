@@ -256,3 +256,18 @@ def test_handover_tab_lists_open_items_and_needs_both_passwords(qtbot, window, d
     assert "交接完成" in page.message.text()
     assert "尚未完成交接" not in page.responsible.text()
     assert demo_store.scalar("SELECT status FROM handover") == "已交接"
+
+
+def test_daily_report_button_writes_pdf_and_xlsx(qtbot, window, demo_store, login_as, tmp_path):
+    from pypdf import PdfReader
+
+    IntakeService(demo_store).record(login_as("zhiban"), IntakeInput(
+        content="鹿子坪村后山冒烟，已核实为烧荒", important=True))
+    overview = window.duty.overview
+    overview.export_daily(tmp_path)
+    qtbot.waitUntil(lambda: overview.report_button.isEnabled(), timeout=20000)
+    pdf, xlsx = overview.last_report
+    assert pdf.exists() and xlsx.exists()
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "值守日报" in text and "鹿子坪村后山冒烟" in text
+    assert "已生成" in overview.report_status.text()

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -19,13 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from commandcentre.accounts import Session
+from commandcentre.duty.daily import gather
 from commandcentre.duty.drafts import DraftStore
 from commandcentre.duty.intake import IntakeService
 from commandcentre.duty.shifts import ShiftService
+from commandcentre.errors import CommandCentreError
 from commandcentre.i18n import tr
 from commandcentre.overview import overview
+from commandcentre.paths import data_dir
+from commandcentre.reports.daily import render_daily_pdf, render_daily_xlsx
 from commandcentre.storage import Store
-from commandcentre.timeutil import format_local
+from commandcentre.timeutil import format_local, zone
 
 from ..models import RecordTableModel
 from .handover import HandoverPage
@@ -43,7 +51,9 @@ def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
 
 
 class DutyOverview(QWidget):
-    """The shift on duty, the coming week, the county at a glance."""
+    """The shift on duty, the coming week, the county at a glance, the daily report."""
+
+    _report_done = Signal(object)  # from the worker thread: list of paths, or an exception
 
     def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
         super().__init__(parent)
@@ -68,8 +78,17 @@ class DutyOverview(QWidget):
         self.rota_view.verticalHeader().setVisible(False)
         self.rota_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.rota_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.report_button = QPushButton(tr("生成今日值班日报（PDF 与 Excel）"),
+                                         objectName="dailyReport")
+        self.report_button.clicked.connect(self.export_daily)
+        self.report_status = QLabel(objectName="dailyReportStatus", wordWrap=True)
+        self._report_done.connect(self._daily_written)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        actions = QHBoxLayout()
+        actions.addWidget(self.report_button)
+        actions.addWidget(self.report_status, 1)
+        layout.addLayout(actions)
         rota_title = QLabel(tr("未来七天排班"))
         rota_title.setProperty("role", "title")
         layout.addWidget(rota_title)
@@ -100,6 +119,41 @@ class DutyOverview(QWidget):
                          "enhanced": v.enhanced})
         self.rota.set_rows(rows)
         self._fill_overview()
+
+    def export_daily(self, folder: Path | None = None) -> None:
+        """Write today's report; gathering reads the store here, rendering runs in a worker."""
+        day = self.store.clock.now().astimezone(zone(self.zone_name)).date()
+        folder = folder or data_dir() / "reports"
+        try:
+            data = gather(self.store, self.session, day)
+        except CommandCentreError as err:
+            self.report_status.setText(str(err))
+            return
+        stem = folder / tr("值班日报-{day}", day=day.strftime("%Y%m%d"))
+        self.report_button.setEnabled(False)
+        self.report_status.setText(tr("正在生成值班日报…"))
+
+        def work():
+            folder.mkdir(parents=True, exist_ok=True)
+            return [render_daily_pdf(data, stem.with_suffix(".pdf")),
+                    render_daily_xlsx(data, stem.with_suffix(".xlsx"))]
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-report")
+        future = pool.submit(work)
+        future.add_done_callback(lambda f: self._report_done.emit(f))
+        pool.shutdown(wait=False)  # the worker ends with its one job; no thread outlives it
+
+    def _daily_written(self, future) -> None:
+        self.report_button.setEnabled(True)
+        error = future.exception()
+        if error is not None:
+            if not isinstance(error, (OSError, CommandCentreError)):
+                raise error
+            self.report_status.setText(tr("值班日报未能生成：{error}", error=str(error)))
+            return
+        self.last_report = future.result()
+        self.report_status.setText(tr("已生成：{files}",
+                                      files="；".join(str(p) for p in self.last_report)))
 
     def _fill_overview(self) -> None:
         while self.county_grid.count():

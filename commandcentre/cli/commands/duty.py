@@ -78,6 +78,11 @@ def register(sub, common) -> None:
                    help=tr("接班人用户名（sign；密码取自 $COMMANDCENTRE_INCOMING_PASSWORD"
                            " 或提示输入）"))
     p.set_defaults(handler=cmd_handover)
+    p = ds.add_parser("report", parents=[common], help=tr("导出值班日报（PDF 与 / 或 xlsx）"))
+    p.add_argument("--date", metavar="YYYY-MM-DD", help=tr("日期（默认今天）"))
+    p.add_argument("--pdf", metavar="PATH")
+    p.add_argument("--xlsx", metavar="PATH")
+    p.set_defaults(handler=cmd_report)
 
 
 def _zone(ctx: Context) -> str:
@@ -260,4 +265,20 @@ def cmd_handover(ctx: Context) -> int:
                     password = getpass.getpass(tr("接班人 {user} 的密码：", user=args.incoming))
                 sheet = service.sign_incoming(session, sheet.id, args.incoming, password)
     ctx.emit(_sheet_json(sheet), text=_handover_text(sheet, _zone(ctx)))
+    return EXIT_OK
+
+
+def cmd_report(ctx: Context) -> int:
+    from ...duty.daily import export_daily
+
+    session = ctx.login()
+    args = ctx.args
+    if not args.pdf and not args.xlsx:
+        raise ValidationError(tr("请用 --pdf 和 / 或 --xlsx 指定输出文件。"))
+    tz = zone(_zone(ctx))
+    day = _day(args.date, tz).date() if args.date else ctx.store().clock.now().astimezone(
+        tz).date()
+    written = export_daily(ctx.store(), session, day, pdf=args.pdf, xlsx=args.xlsx)
+    ctx.emit({"written": [str(p) for p in written], "date": day.isoformat()},
+             text=tr("已生成值班日报：{files}", files="、".join(str(p) for p in written)))
     return EXIT_OK
