@@ -22,7 +22,7 @@ from .people import NumberBook, team_members
 # training and trying out, and the title bar says so.
 DEMO_PASSWORD = "demo2026"
 ROTA_DAYS_BACK = 30
-ROTA_DAYS_AHEAD = 30
+ROTA_DAYS_AHEAD = 32  # the 30-day coverage check ahead must find no gap
 
 
 def load_dataset(path: Path | None = None) -> dict:

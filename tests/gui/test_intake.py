@@ -271,3 +271,22 @@ def test_daily_report_button_writes_pdf_and_xlsx(qtbot, window, demo_store, logi
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "值守日报" in text and "鹿子坪村后山冒烟" in text
     assert "已生成" in overview.report_status.text()
+
+
+def test_overview_reports_rota_gaps(qtbot, window, demo_store):
+    from commandcentre.accounts import Permission, system_session
+
+    overview = window.duty.overview
+    assert overview.coverage.text() == "未来 30 天排班无空档。"
+    # Take the operators off a shift three days ahead, as if they had been reassigned.
+    shift = demo_store.one("SELECT id FROM duty_shift WHERE starts_at > ? ORDER BY starts_at"
+                           " LIMIT 1 OFFSET 2", (demo_store.scalar(
+                               "SELECT max(starts_at) FROM duty_shift WHERE starts_at <= ?",
+                               (demo_store.clock.now().isoformat(),)),))
+    members = demo_store.query("SELECT id FROM duty_shift_member WHERE shift_id = ? AND"
+                               " duty_role != 'leader'", (shift["id"],))
+    with demo_store.write(system_session("test"), Permission.REGISTER_WRITE) as w:
+        for m in members:
+            w.delete("duty_shift_member", m["id"])
+    overview.refresh()
+    assert "排班空档" in overview.coverage.text() and "无值班员" in overview.coverage.text()

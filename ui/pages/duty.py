@@ -26,6 +26,7 @@ from commandcentre.accounts import Session
 from commandcentre.duty.daily import gather
 from commandcentre.duty.drafts import DraftStore
 from commandcentre.duty.intake import IntakeService
+from commandcentre.duty.rota import coverage_gaps
 from commandcentre.duty.shifts import ShiftService
 from commandcentre.errors import CommandCentreError
 from commandcentre.i18n import tr
@@ -61,6 +62,8 @@ class DutyOverview(QWidget):
         shift_card, shift_layout = _card(tr("当前班次"))
         self.shift_text = QLabel(objectName="currentShift", wordWrap=True)
         shift_layout.addWidget(self.shift_text)
+        self.coverage = QLabel(objectName="coverageGaps", wordWrap=True)
+        shift_layout.addWidget(self.coverage)
         shift_layout.addStretch(1)
         county_card, county_layout = _card(tr("县情概况"))
         self.county_grid = QGridLayout()
@@ -118,7 +121,27 @@ class DutyOverview(QWidget):
                          "operators": "、".join(p["display_name"] for p in v.operators),
                          "enhanced": v.enhanced})
         self.rota.set_rows(rows)
+        self._show_coverage(now)
         self._fill_overview()
+
+    def _show_coverage(self, now) -> None:
+        gaps = coverage_gaps(self.store, now)
+        if not gaps:
+            self.coverage.setProperty("role", "hint")
+            self.coverage.setText(tr("未来 30 天排班无空档。"))
+        else:
+            missing = {"leader": tr("无带班领导"), "operator": tr("无值班员"),
+                       "both": tr("无人值班")}
+            lines = [tr("{start} 至 {end} {what}",
+                        start=format_local(g.start, self.zone_name),
+                        end=format_local(g.end, self.zone_name), what=missing[g.missing])
+                     for g in gaps[:5]]
+            more = tr("等共 {n} 处", n=len(gaps)) if len(gaps) > 5 else ""
+            self.coverage.setProperty("role", "error")
+            self.coverage.setText(tr("未来 30 天排班空档：{gaps}{more}",
+                                     gaps="；".join(lines), more=more))
+        self.coverage.style().unpolish(self.coverage)
+        self.coverage.style().polish(self.coverage)
 
     def export_daily(self, folder: Path | None = None) -> None:
         """Write today's report; gathering reads the store here, rendering runs in a worker."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, duty, records, store
+from . import accounts, duty, records, rota, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -15,3 +15,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     accounts.register(sub, common)
     records.register(sub, common)
     duty.register(sub, common)
+    rota.register(sub, common)
