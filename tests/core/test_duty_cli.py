@@ -117,3 +117,17 @@ def test_daily_report_files(capsys, monkeypatch, db, tmp_path):
     assert "要情" in book.sheetnames
     code, _, err = run(capsys, monkeypatch, "duty", "report", "--db", str(db))
     assert code == 5 and "--pdf" in err
+
+
+def test_link_an_intake_to_an_incident(capsys, monkeypatch, db):
+    code, out, _ = run(capsys, monkeypatch, "duty", "add", "--db", str(db), "--json",
+                       "--content", "澜溪镇黑泥沟村山体滑坡")
+    serial = json.loads(out)["record"]["serial"]
+    with Store.open(db) as s:
+        incident = s.scalar("SELECT id FROM incident WHERE drill = 0 LIMIT 1")
+    code, out, err = run(capsys, monkeypatch, "duty", "link", serial, incident, "--db",
+                         str(db), "--json")
+    assert code == 0, err
+    assert json.loads(out)["incident_id"] == incident
+    code, _, err = run(capsys, monkeypatch, "duty", "link", serial, "no-such", "--db", str(db))
+    assert code == 5 and "没有此事件" in err

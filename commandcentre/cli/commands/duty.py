@@ -54,6 +54,10 @@ def register(sub, common) -> None:
     p.add_argument("--note", default="", help=tr("办理情况"))
     p.add_argument("--at", metavar="TIME", help=tr("办理时间（默认：现在）"))
     p.set_defaults(handler=cmd_step)
+    p = ds.add_parser("link", parents=[common], help=tr("把接报记录关联到事件"))
+    p.add_argument("record", help=tr("记录 id 或接报编号"))
+    p.add_argument("incident", help=tr("事件 id"))
+    p.set_defaults(handler=cmd_link)
     p = ds.add_parser("list", parents=[common], help=tr("查询接报记录"))
     p.add_argument("--text", default="", help=tr("全文检索（中文单字、词均可）"))
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
@@ -142,6 +146,16 @@ def cmd_step(ctx: Context) -> int:
                            note=ctx.args.note, at=at)
     _emit_view(ctx, view, tr("接报编号 {serial} 当前环节：{state}",
                              serial=view.record["serial"], state=view.state))
+    return EXIT_OK
+
+
+def cmd_link(ctx: Context) -> int:
+    session = ctx.login()
+    service = _service(ctx)
+    view = service.link_incident(session, service.get(ctx.args.record).root_id,
+                                 ctx.args.incident)
+    _emit_view(ctx, view, tr("接报编号 {serial} 已关联事件 {incident}",
+                             serial=view.record["serial"], incident=view.incident_id))
     return EXIT_OK
 
 
