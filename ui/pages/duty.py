@@ -213,7 +213,7 @@ class DutyPage(QTabWidget):
         intake.addWidget(self.form)
         intake.addWidget(self.today)
         intake.setStretchFactor(1, 1)
-        intake.setSizes([520, 800])
+        intake.setSizes([440, 900])
         self.records = IntakeList(self.service, zone_name)
         self.overview = DutyOverview(store, session, zone_name)
         self.handover = HandoverPage(store, session, zone_name)

@@ -60,6 +60,7 @@ class IntakeForm(QWidget):
                  drafts: DraftStore, zone_name: str, parent=None):
         super().__init__(parent)
         self.setObjectName("intakeForm")
+        self.setMaximumWidth(520)  # the list beside it needs the room more
         self.store, self.session, self.service, self.drafts = store, session, service, drafts
         self.zone_name = zone_name
         self.correcting: dict | None = None  # the version being corrected
