@@ -324,8 +324,7 @@ class IntakeList(QWidget):
         self.important_only = QCheckBox(tr("要情"), objectName="importantOnly")
         self.count = QLabel(objectName="intakeCount")
         bar = QHBoxLayout()
-        for w in (self.search, self.channel, self.state, self.open_only, self.important_only,
-                  self.count):
+        for w in (self.search, self.channel, self.state, self.open_only, self.important_only):
             bar.addWidget(w)
         bar.setStretch(0, 1)
         self.model = RecordTableModel(
@@ -352,6 +351,7 @@ class IntakeList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
