@@ -83,3 +83,20 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     build_demo(path)
     return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo county store, free to change."""
+    path = tmp_path / "demo.db"
+    with Store.open(demo_db) as s:
+        s.backup(path)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_copy):
+    """The private demo copy, open."""
+    store = Store.open(demo_copy)
+    yield store
+    store.close()

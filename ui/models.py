@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, str]  # (key in the row dict, header text)
@@ -64,3 +65,26 @@ class RecordTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return self._columns[section][1]
         return str(section + 1)
+
+
+def record_table(model: RecordTableModel, *, name: str = "", stretch: int | None = None,
+                 fit: bool = True) -> QTableView:
+    """A read-only, row-selecting table over ``model``: columns fit their contents and the
+    ``stretch`` column (default: the last) takes the remaining width; ``fit=False`` stretches
+    every column evenly instead."""
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    if not fit:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        return view
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view

@@ -17,14 +17,6 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def demo_copy(demo_db, tmp_path):
-    path = tmp_path / "demo.db"
-    with Store.open(demo_db) as s:
-        s.backup(path)
-    return path
-
-
-@pytest.fixture
 def as_user(monkeypatch):
     def login(name: str, password: str = DEMO_PASSWORD):
         monkeypatch.setenv("COMMANDCENTRE_USER", name)

@@ -13,13 +13,10 @@ from commandcentre.storage import Store
 
 
 @pytest.fixture
-def db(demo_db, tmp_path, monkeypatch):
-    path = tmp_path / "demo.db"
-    with Store.open(demo_db) as s:
-        s.backup(path)
+def db(demo_copy, monkeypatch):
     monkeypatch.setenv("COMMANDCENTRE_USER", "zhiban")
     monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
-    return path
+    return demo_copy
 
 
 def run(capsys, monkeypatch, *argv, stdin: str | None = None):

@@ -11,17 +11,11 @@ from commandcentre.demo import DEMO_PASSWORD
 from commandcentre.duty.handover import HandoverService
 from commandcentre.duty.intake import IntakeInput, IntakeService
 from commandcentre.errors import AuthenticationFailed, PermissionDenied, ValidationError
-from commandcentre.storage import Store
 
 
 @pytest.fixture
-def demo(demo_db, tmp_path):
-    path = tmp_path / "demo.db"
-    with Store.open(demo_db) as s:
-        s.backup(path)
-    store = Store.open(path)
-    yield store
-    store.close()
+def demo(demo_store):
+    return demo_store
 
 
 def login(store, name):

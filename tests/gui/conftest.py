@@ -7,17 +7,6 @@ import pytest
 from commandcentre.accounts import AccountService
 from commandcentre.demo import DEMO_PASSWORD
 from commandcentre.i18n import set_language
-from commandcentre.storage import Store
-
-
-@pytest.fixture
-def demo_store(demo_db, tmp_path):
-    path = tmp_path / "demo.db"
-    with Store.open(demo_db) as src:
-        src.backup(path)
-    store = Store.open(path)
-    yield store
-    store.close()
 
 
 @pytest.fixture

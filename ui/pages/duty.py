@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,7 +34,7 @@ from commandcentre.reports.daily import render_daily_pdf, render_daily_xlsx
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local, zone
 
-from ..models import RecordTableModel
+from ..models import RecordTableModel, record_table
 from .handover import HandoverPage
 from .intake import IntakeDetail, IntakeForm, IntakeList
 
@@ -75,12 +73,7 @@ class DutyOverview(QWidget):
         self.rota = RecordTableModel([
             ("starts", tr("开始")), ("ends", tr("结束")), ("leader", tr("带班领导")),
             ("operators", tr("值班员")), ("enhanced", tr("加强值班"))], parent=self)
-        self.rota_view = QTableView(objectName="rotaTable")
-        self.rota_view.setModel(self.rota)
-        self.rota_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.rota_view.verticalHeader().setVisible(False)
-        self.rota_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.rota_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.rota_view = record_table(self.rota, name="rotaTable", fit=False)
         self.report_button = QPushButton(tr("生成今日值班日报（PDF 与 Excel）"),
                                          objectName="dailyReport")
         self.report_button.clicked.connect(self.export_daily)

@@ -6,12 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from commandcentre.i18n import tr
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local
 
-from ..models import RecordTableModel
+from ..models import RecordTableModel, record_table
 
 
 class HandoverPage(QWidget):
@@ -43,11 +41,7 @@ class HandoverPage(QWidget):
              ("state", tr("环节")), ("content", tr("内容"))],
             {"received_at": lambda v: format_local(v, zone_name, "%m-%d %H:%M"),
              "content": lambda v: (v or "").replace("\n", " ")[:80]}, self)
-        table = QTableView(objectName="openItems")
-        table.setModel(self.items)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        table = record_table(self.items, name="openItems")
         self.equipment = QLineEdit(objectName="equipment")
         self.equipment.setPlaceholderText(tr("如：PDT 基站正常，北斗指挥机正常，卫星电话电量满"))
         self.instructions = QPlainTextEdit(objectName="instructions")

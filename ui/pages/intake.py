@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +37,7 @@ from commandcentre.i18n import tr
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local, zone
 
-from ..models import RecordTableModel
+from ..models import RecordTableModel, record_table
 
 log = logging.getLogger(__name__)
 IMPORTANT_BACKGROUND = QColor("#fbdedb")
@@ -334,15 +332,7 @@ class IntakeList(QWidget):
             {"received_at": lambda v: format_local(v, zone_name, "%m-%d %H:%M"),
              "content": lambda v: (v or "").replace("\n", " ")[:80]},
             self, background=lambda r: IMPORTANT_BACKGROUND if r.get("important") else None)
-        self.view = QTableView(objectName="intakeTable")
-        self.view.setModel(self.model)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, name="intakeTable", stretch=4)
         self.view.doubleClicked.connect(lambda index: self.open_record.emit(
             self.model.row(index.row())["root_id"]))
         self.view.activated.connect(lambda index: self.open_record.emit(

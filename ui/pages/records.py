@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from commandcentre import overview
 from commandcentre.accounts import Session
@@ -10,7 +10,7 @@ from commandcentre.i18n import tr
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local
 
-from ..models import RecordTableModel
+from ..models import RecordTableModel, record_table
 
 
 class _ListPage(QWidget):
@@ -21,15 +21,7 @@ class _ListPage(QWidget):
         hint = QLabel(note, wordWrap=True)
         hint.setProperty("role", "hint")
         self.model = RecordTableModel(columns, formatters, parent=self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.view = record_table(self.model)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(hint)
