@@ -193,3 +193,32 @@ def test_migration_1_4(db_path):
     assert [tuple(r) for r in conn.execute(
         "SELECT rowid FROM intake_fts WHERE intake_fts MATCH '\"火\"'")] == [(1,)]
     store.close()
+
+
+def test_migration_1_5(db_path):
+    store = open_at(db_path, (1, 4))
+    store.conn.execute(
+        "INSERT INTO incident (id, title, hazard, category, occurred_at, received_at,"
+        " created_at) VALUES ('i', '旧事件', 'forest_fire', '自然灾害', 't', 't', 't')")
+    migrate(store, upto=(1, 5))
+    assert {"response_decision", "grade_assessment", "casualty_snapshot", "report_sent",
+            "reporting_rule_set", "plugin_schema"} <= tables(store)
+    old = store.one("SELECT fields_json, reporting_rule_set FROM incident WHERE id = 'i'")
+    assert old == {"fields_json": "{}", "reporting_rule_set": ""}
+    conn = store.conn
+    with pytest.raises(sqlite3.IntegrityError):  # a written report needs its 签发人
+        conn.execute("INSERT INTO report_sent (id, incident_id, kind, channel, sent_at, sent_by,"
+                     " recorded_at) VALUES ('r', 'i', '首报', '书面', 't', 'op', 't')")
+    conn.execute("INSERT INTO report_sent (id, incident_id, kind, channel, sent_at, sent_by,"
+                 " recorded_at) VALUES ('r', 'i', '首报', '电话', 't', 'op', 't')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM report_sent")
+    with pytest.raises(sqlite3.IntegrityError):  # serious injuries are part of the injured
+        conn.execute("INSERT INTO casualty_snapshot (id, incident_id, at, injured,"
+                     " seriously_injured, source, recorded_by, recorded_at)"
+                     " VALUES ('s', 'i', 't', 1, 2, '县医院', 'op', 't')")
+    with pytest.raises(sqlite3.IntegrityError):  # a manual grade needs a reason
+        conn.execute("INSERT INTO grade_assessment (id, incident_id, grade, basis, assessed_at,"
+                     " recorded_by, recorded_at) VALUES ('g', 'i', '较大', 'manual', 't', 'op',"
+                     " 't')")
+    store.close()
