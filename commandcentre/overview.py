@@ -65,14 +65,3 @@ def teams(store: Store, session: Session, *, limit: int = DEFAULT_LIMIT) -> list
         " FROM team t LEFT JOIN org_unit o ON o.id = t.township_id"
         " ORDER BY CASE t.level WHEN '县' THEN 0 WHEN '乡镇' THEN 1 WHEN '村' THEN 2"
         " WHEN '企业' THEN 3 ELSE 4 END, t.name LIMIT ?", (limit,))
-
-
-def incidents(store: Store, session: Session, *, limit: int = DEFAULT_LIMIT) -> list[dict]:
-    """Incidents, newest first, with their township name and timeline length."""
-    session.require(Permission.READ)
-    return store.query(
-        "SELECT i.id, i.title, i.hazard, i.category, i.grade, i.status, i.drill,"
-        " i.received_at, i.closed_at, o.name AS township,"
-        " (SELECT count(*) FROM timeline_event e WHERE e.incident_id = i.id) AS events"
-        " FROM incident i LEFT JOIN org_unit o ON o.id = i.township_id"
-        " ORDER BY i.received_at DESC LIMIT ?", (limit,))

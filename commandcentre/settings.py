@@ -20,6 +20,9 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "ui.idle_lock_minutes": (10, int),
     "ui.timezone": ("Asia/Shanghai", str),
     "county.name": ("", str),
+    # 'hazard': each hazard plugin's own rules (falling back to common-30-60), or a rule set id.
+    "reporting.rule_set": ("hazard", str),
+    "reporting.alarm_leads": ("15,5,0", str),  # minutes before a deadline an alarm sounds
     "demo": (False, bool),
 }
 

@@ -1,5 +1,4 @@
-"""First-party hazard plugins, one folder each, using only the public plugin API.
-
-The plugin API (manifest, ``register(api)``, the ``HazardApi`` facade) arrives with the
-incidents issue; until then this package holds no plugins.
+"""First-party hazard plugins, one folder each, using only the public plugin API
+(``commandcentre.hazards``): a ``manifest.toml`` and a ``register(api)`` function. The loader
+finds them by path; nothing imports this package directly.
 """

@@ -67,6 +67,8 @@ class AppController(QObject):
         self._demo_built.connect(self._after_demo)
         self._demo_password: str | None = None
         self._relogin = False
+        self.hazards = None
+        self.plugin_problems: list = []
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -121,6 +123,14 @@ class AppController(QObject):
 
     def show_login(self) -> None:
         assert self.store is not None
+        if self.hazards is None:
+            from commandcentre.hazards import load_hazards
+
+            self.hazards, report = load_hazards(self.store)
+            problems = [p for p in report.plugins if p.state != "loaded"]
+            for p in problems:  # reported once; the app goes on without them
+                log.warning("hazard plugin %s %s: %s", p.id, p.state, p.reason)
+            self.plugin_problems = problems
         self.login = LoginWindow(self.store, demo_password=self._demo_password)
         self.login.logged_in.connect(self._logged_in)
         self.login.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -137,7 +147,8 @@ class AppController(QObject):
         assert self.store is not None and self.login is not None
         self.login.removeEventFilter(self)
         self.login.hide()
-        self.window = MainWindow(self.store, session, idle_ms=self.idle_ms, app=self.app)
+        self.window = MainWindow(self.store, session, idle_ms=self.idle_ms, app=self.app,
+                                 hazards=self.hazards)
         self.window.logged_out.connect(self._logged_out)
         self.window.installEventFilter(_CloseWatcher(self.window, self._window_closed))
         self.window.show()

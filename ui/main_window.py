@@ -10,20 +10,25 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from commandcentre import __version__
 from commandcentre.accounts import AccountService, Session
 from commandcentre.i18n import tr
+from commandcentre.reporting.service import ReportingService
 from commandcentre.settings import Settings
 from commandcentre.storage import Store
 
+from .alarm import ReportingWatch, sound_alarm
 from .lock import IdleWatcher, LockPage
 from .pages.duty import DutyPage
+from .pages.incidents import IncidentsPage
 from .pages.placeholder import NotAvailablePage
-from .pages.records import IncidentsPage, TeamsPage
+from .pages.records import TeamsPage
 from .statusbar import DutyStatusBar
 
 
@@ -33,9 +38,14 @@ class MainWindow(QMainWindow):
     logged_out = Signal()
 
     def __init__(self, store: Store, session: Session, *, idle_ms: int | None = None,
-                 app=None, parent=None):
+                 app=None, hazards=None, parent=None):
         super().__init__(parent)
         self.store, self.session = store, session
+        if hazards is None:
+            from commandcentre.hazards import load_hazards
+
+            hazards, _report = load_hazards(store)
+        self.hazards = hazards
         settings = Settings(store)
         self.zone_name = settings.get("ui.timezone")
         county = settings.get("county.name")
@@ -49,7 +59,8 @@ class MainWindow(QMainWindow):
         self._sections: list[str] = []
         self.duty = DutyPage(store, session, self.zone_name)
         self._add(tr("值班"), self.duty)
-        self._add(tr("事件"), IncidentsPage(store, session, self.zone_name))
+        self.incidents = IncidentsPage(store, session, hazards, self.zone_name)
+        self._add(tr("事件"), self.incidents)
         self._add(tr("预案"), NotAvailablePage(
             tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
         self._add(tr("队伍与资源"), TeamsPage(store, session))
@@ -61,11 +72,22 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
+        self.banner = QPushButton(objectName="alarmBanner")
+        self.banner.setStyleSheet("QPushButton#alarmBanner { background: #c0392b; color: white;"
+                                  " font-size: 16px; font-weight: bold; padding: 8px;"
+                                  " border: none; text-align: left; }")
+        self.banner.setToolTip(tr("点击确认提醒"))
+        self.banner.clicked.connect(self.banner.hide)
+        self.banner.hide()
         content = QWidget()
-        row = QHBoxLayout(content)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.nav)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.lock_page = LockPage(AccountService(store), session)
         self.lock_page.unlocked.connect(self.unlock)
         self.screen = QStackedWidget()
@@ -76,6 +98,12 @@ class MainWindow(QMainWindow):
         self.status = DutyStatusBar(store, session, self.zone_name)
         self.setStatusBar(self.status)
         self.duty.handover.completed.connect(self.status.refresh_shift)
+        self.watch = ReportingWatch(ReportingService(store, hazards, zone_name=self.zone_name),
+                                    parent=self)
+        self.watch.nearest_changed.connect(self.status.show_deadline)
+        self.watch.alarm.connect(self.show_alarm)
+        self.incidents.changed.connect(self.watch.invalidate)
+        self.watch.start()
         self._menus()
 
         minutes = settings.get("ui.idle_lock_minutes")
@@ -116,6 +144,19 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
+    def show_alarm(self, incident: str, report: str, lead: int) -> None:
+        """A deadline is near or here: a red banner over everything and a sound."""
+        if lead:
+            text = tr("【报送提醒】{incident}：{report} 还有 {n} 分钟到期", incident=incident,
+                      report=report, n=lead)
+        else:
+            text = tr("【报送提醒】{incident}：{report} 已到报送时限！", incident=incident,
+                      report=report)
+        self.banner.setText(text)
+        self.banner.show()
+        self.alarms = [*getattr(self, "alarms", []), text]
+        sound_alarm()
+
     def new_intake(self) -> None:
         """Start a new intake record from anywhere in the window."""
         if self.locked:
@@ -152,6 +193,7 @@ class MainWindow(QMainWindow):
             schema="{}.{}".format(*self.store.version)))
 
     def closeEvent(self, event) -> None:
+        self.watch.stop()
         if self.idle is not None:
             self.idle.stop()
         super().closeEvent(event)

@@ -23,8 +23,7 @@ class DutyStatusBar(QStatusBar):
         self.shift_label = QLabel(objectName="shiftLabel")
         # No gateway is configured until the comms module lands: say so, never pretend.
         self.link_label = QLabel(tr("通信链路：未配置"), objectName="linkLabel")
-        # Likewise the reporting clock: "not enabled" is true, "nothing due" would not be.
-        self.deadline_label = QLabel(tr("报送时限：未启用"), objectName="deadlineLabel")
+        self.deadline_label = QLabel(tr("报送时限：计算中…"), objectName="deadlineLabel")
         self.user_label = QLabel(tr("{name}（{role}）", name=session.display_name,
                                     role=session.role.label if session.role else ""),
                                  objectName="userLabel")
@@ -60,6 +59,13 @@ class DutyStatusBar(QStatusBar):
             self._shift_end = current.ends_at if current else view.ends_at
         self.shift_label.style().unpolish(self.shift_label)
         self.shift_label.style().polish(self.shift_label)
+
+    def show_deadline(self, text: str, state: str) -> None:
+        """The nearest reporting deadline (from the reporting watch)."""
+        self.deadline_label.setText(text)
+        self.deadline_label.setProperty("role", "error" if state in ("overdue", "soon") else "")
+        self.deadline_label.style().unpolish(self.deadline_label)
+        self.deadline_label.style().polish(self.deadline_label)
 
     def tick(self) -> None:
         """Advance the clock; at a shift boundary, re-read the rota."""

@@ -51,6 +51,15 @@ class Context:
             self._store = Store.open(self.db_path, create=create)
         return self._store
 
+    def hazards(self):
+        """The hazard registry (plugins loaded once per command; failures are reported by
+        ``commandcentre plugins list`` and never stop a command)."""
+        if getattr(self, "_hazards", None) is None:
+            from ..hazards import load_hazards
+
+            self._hazards, self._plugin_report = load_hazards(self.store())
+        return self._hazards
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -1,4 +1,4 @@
-"""Read-only lists of what the store holds (incidents, teams) until their modules land."""
+"""Read-only lists of what the store holds (teams) until their module lands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from commandcentre import overview
 from commandcentre.accounts import Session
 from commandcentre.i18n import tr
 from commandcentre.storage import Store
-from commandcentre.timeutil import format_local
 
 from ..models import RecordTableModel, record_table
 
@@ -26,22 +25,6 @@ class _ListPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)
-
-
-class IncidentsPage(_ListPage):
-    """事件: the incidents on record, newest first."""
-
-    def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
-        super().__init__(
-            tr("事件"), tr("事件登记、时间线与报送时限功能尚未提供；下表为库中已有事件（只读）。"),
-            [("received_at", tr("接报时间")), ("title", tr("事件")), ("hazard", tr("灾种")),
-             ("township", tr("乡镇")), ("grade", tr("等级")), ("status", tr("状态")),
-             ("drill", tr("演练")), ("events", tr("时间线条目"))],
-            {"received_at": lambda v: format_local(v, zone_name),
-             "drill": lambda v: tr("演练") if v else "",
-             "grade": lambda v: v or tr("未定级")}, parent)
-        self.setObjectName("incidentsPage")
-        self.model.set_rows(overview.incidents(store, session))
 
 
 class TeamsPage(_ListPage):

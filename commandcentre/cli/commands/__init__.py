@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, duty, records, rota, store
+from . import accounts, duty, incident, plugins, records, rota, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -16,3 +16,5 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     records.register(sub, common)
     duty.register(sub, common)
     rota.register(sub, common)
+    incident.register(sub, common)
+    plugins.register(sub, common)

@@ -1,0 +1,1 @@
+"""Incidents (事件): the spine the timeline, the reporting clock and dispatch hang on."""
