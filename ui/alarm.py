@@ -45,7 +45,8 @@ class ReportingWatch(QObject):
     """Emits the nearest deadline text and alarms for every clocked incident."""
 
     nearest_changed = Signal(str, str)  # text, state ('none'|'due'|'soon'|'overdue')
-    alarm = Signal(str, str, int)  # incident title, report title, lead minutes (0 = due now)
+    # incident title, report title, lead minutes reached (0 = due now), local due time "HH:MM"
+    alarm = Signal(str, str, int, str)
 
     def __init__(self, service: ReportingService, *, interval_ms: int = 1000,
                  refresh_s: int = 15, parent=None):
@@ -87,7 +88,8 @@ class ReportingWatch(QObject):
         for incident_id, items in by_incident.items():
             for o, lead in self.tracker.check(incident_id, [o for _, o in items], now):
                 title = items[0][0]["title"]
-                self.alarm.emit(title, o.title, lead)
+                self.alarm.emit(title, o.title, lead,
+                                format_local(o.due_at, self.service.zone_name, "%H:%M"))
         self._show_nearest(now)
 
     def _show_nearest(self, now) -> None:

@@ -144,11 +144,11 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
-    def show_alarm(self, incident: str, report: str, lead: int) -> None:
+    def show_alarm(self, incident: str, report: str, lead: int, due: str) -> None:
         """A deadline is near or here: a red banner over everything and a sound."""
         if lead:
-            text = tr("【报送提醒】{incident}：{report} 还有 {n} 分钟到期", incident=incident,
-                      report=report, n=lead)
+            text = tr("【报送提醒】{incident}：{report} 须在 {due} 前报送（不足 {n} 分钟）",
+                      incident=incident, report=report, due=due, n=lead)
         else:
             text = tr("【报送提醒】{incident}：{report} 已到报送时限！", incident=incident,
                       report=report)

@@ -1,10 +1,10 @@
 """The incident timeline (事件时间轴): one lane per record kind, zoom and pan, click to open.
 
 Events live in per-lane sorted numpy arrays. Each lane is ONE graphics item that paints its
-on-screen events as 2-pixel ticks through a single one-pixel-high image row: the ticks of a
-lane are identical, so marking pixel columns gives the same picture as drawing each tick,
-and the cost of a frame follows the width of the view, not the number of events (measured
-against PlotCurveItem and ScatterPlotItem lanes in benchmarks/timeline_bench.py). Hit tests
+on-screen events as 2-pixel ticks through a single one-pixel-high image row, so the cost of a
+frame follows the width of the view, not the number of events (measured against
+PlotCurveItem and ScatterPlotItem lanes in benchmarks/timeline_bench.py). Where many events
+share a pixel column the tick is darker, so bursts stay visible when zoomed out. Hit tests
 are ``numpy.searchsorted`` lookups.
 """
 
@@ -112,7 +112,7 @@ class LaneItem(pg.GraphicsObject):
         self.index = index
         self.times = np.empty(0)
         self.drawn = 0  # pixel columns that held a tick at the last paint
-        self._argb = np.uint32(QColor(colour).rgba())  # opaque: premultiplied is the same
+        self._rgb = np.array(QColor(colour).getRgb()[:3], dtype=np.float64)
         self._band = QColor("#f2f4f7") if band else None
         self._bounds = QRectF()
 
@@ -144,11 +144,15 @@ class LaneItem(pg.GraphicsObject):
         hi = np.searchsorted(self.times, view.right() + margin, "right")
         if width > 0 and hi > lo:
             column = np.floor(self.times[lo:hi] * sx + (ox - left - 0.5)).astype(np.int64)
-            row = np.zeros(width + 1, dtype=np.uint32)
-            row[np.clip(column, 0, width)] = self._argb
-            row[np.clip(column + 1, 0, width)] = self._argb
-            row = np.ascontiguousarray(row[:width])
-            self.drawn = int(np.count_nonzero(np.diff(column))) + 1
+            count = np.bincount(np.clip(column, 0, width), minlength=width + 1)[:width]
+            self.drawn = int(np.count_nonzero(count))
+            cover = count.copy()
+            cover[1:] += count[:-1]  # a tick is two pixels wide
+            # 1 event: the lane colour; 256 or more in a column: half as bright.
+            shade = 1 - 0.5 * np.clip(np.log2(np.maximum(cover, 1)) / 8, 0, 1)
+            rgb = (shade[:, None] * self._rgb).astype(np.uint32)
+            row = (0xFF000000 | rgb[:, 0] << 16 | rgb[:, 1] << 8 | rgb[:, 2]).astype(np.uint32)
+            row[cover == 0] = 0
             image = QImage(row.data, width, 1, 4 * width, QImage.Format.Format_ARGB32_Premultiplied)
             h = (ys[1] - ys[0]) * TICK_HALF_HEIGHT
             mid = (ys[0] + ys[1]) / 2
@@ -213,8 +217,9 @@ class TimelineView(QWidget):
             self.lane_items.append(lane_item)
         self.deadline_items: dict[str, pg.PlotCurveItem] = {}
         for state, colour in DEADLINE_COLOURS.items():
-            curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine),
-                                     connect="pairs", skipFiniteCheck=True)
+            curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=3, style=Qt.PenStyle.DashLine),
+                                     shadowPen=pg.mkPen("w", width=7), connect="pairs",
+                                     skipFiniteCheck=True)  # the halo keeps it off the ticks
             curve.setZValue(5)
             item.addItem(curve)
             self.deadline_items[state] = curve
@@ -241,6 +246,7 @@ class TimelineView(QWidget):
         layout.addWidget(self.plot)
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._hover)
+        self.vb.sigXRangeChanged.connect(lambda *_args: self.hover_text.setVisible(False))
         scene.sigMouseClicked.connect(self._clicked)
         self.plot.installEventFilter(self)
         self._update_limits()
@@ -371,10 +377,9 @@ class TimelineView(QWidget):
             if k is not None:
                 at = float(self._times[lane][k])
                 text = self._event_text(lane, k)
-            elif lane == self._lane_of.get("obligation"):
-                j = self._nearest_deadline(x)
-                if j is not None:
-                    at, text = float(self._deadlines[j]), self._deadline_text[j]
+            j = self._nearest_deadline(x) if lane == self._lane_of.get("obligation") else None
+            if j is not None and (text is None or abs(self._deadlines[j] - x) <= abs(at - x)):
+                at, text = float(self._deadlines[j]), self._deadline_text[j]
         self.hover_text.setVisible(text is not None)
         if text is None:
             return
