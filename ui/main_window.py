@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._add(tr("值班"), self.duty)
         self.incidents = IncidentsPage(store, session, hazards, self.zone_name)
         self._add(tr("事件"), self.incidents)
+        self.duty.promote_requested.connect(self.promote_intake)
         self._add(tr("预案"), NotAvailablePage(
             tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
         self._add(tr("队伍与资源"), TeamsPage(store, session))
@@ -156,6 +157,11 @@ class MainWindow(QMainWindow):
         self.banner.show()
         self.alarms = [*getattr(self, "alarms", []), text]
         sound_alarm()
+
+    def promote_intake(self, record: dict) -> None:
+        """Open the 新建事件 dialog for an intake record (it is linked on save)."""
+        self.show_section(tr("事件"))
+        self.incidents.new_incident(from_intake=record)
 
     def new_intake(self) -> None:
         """Start a new intake record from anywhere in the window."""

@@ -139,3 +139,25 @@ def test_new_incident_dialog_from_the_page(qtbot, clocked, hazards):
     assert not dialog.isVisible(), dialog.error.text()
     assert window.incidents.model.rowCount() == 4
     assert "岚桥化工园区储罐泄漏" in window.incidents.detail.header.text()
+
+
+def test_intake_promoted_to_an_incident(qtbot, clocked, hazards):
+    from commandcentre.duty.intake import IntakeInput, IntakeService
+
+    store, _clock = clocked
+    op = AccountService(store).authenticate("zhiban", DEMO_PASSWORD)
+    intake = IntakeService(store).record(op, IntakeInput(content="杉坪镇大箐村后山起火，火势较大",
+                                                         location="杉坪镇大箐村"))
+    window = MainWindow(store, op, hazards=hazards)
+    qtbot.addWidget(window)
+    detail = window.duty.open_record(intake.root_id)
+    assert detail.promote.isVisibleTo(detail)
+    detail.promote.click()
+    dialog = window.incidents.dialog
+    assert window.pages.currentWidget() is window.incidents
+    assert dialog.values()["place"] == "杉坪镇大箐村"
+    dialog.set("hazard", "森林草原火灾")
+    dialog.set("occurred", QDateTime(datetime(2026, 12, 2, 8, 0)))  # before the 09:00 call
+    dialog.ok.click()
+    assert not dialog.isVisible(), dialog.error.text()
+    assert IntakeService(store).get(intake.root_id).incident_id is not None

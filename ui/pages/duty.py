@@ -195,6 +195,8 @@ class DutyOverview(QWidget):
 class DutyPage(QTabWidget):
     """Where a 值班员 spends the shift."""
 
+    promote_requested = Signal(dict)  # an intake record to open as an incident
+
     def __init__(self, store: Store, session: Session, zone_name: str, parent=None):
         super().__init__(parent)
         self.setObjectName("dutyPage")
@@ -238,6 +240,7 @@ class DutyPage(QTabWidget):
         dialog = IntakeDetail(self.service, self.session, root_id, self.zone_name, self)
         dialog.changed.connect(self._refresh_lists)
         dialog.correct_requested.connect(self._correct)
+        dialog.promote_requested.connect(self.promote_requested)
         dialog.finished.connect(lambda _=0, d=dialog: self.details.remove(d))
         self.details.append(dialog)
         dialog.open()

@@ -378,6 +378,7 @@ class IntakeDetail(QDialog):
     """One record: all versions, the handling steps, and the next step to record."""
 
     correct_requested = Signal(dict)
+    promote_requested = Signal(dict)
     changed = Signal()
 
     def __init__(self, service: IntakeService, session: Session, root_id: str,
@@ -398,6 +399,8 @@ class IntakeDetail(QDialog):
         self.add_step.clicked.connect(self.record_step)
         self.correct = QPushButton(tr("更正…"), objectName="correctRecord")
         self.correct.clicked.connect(self._correct)
+        self.promote = QPushButton(tr("转为事件…"), objectName="promoteRecord")
+        self.promote.clicked.connect(self._promote)
         self.error = QLabel(objectName="detailError", wordWrap=True)
         self.error.setProperty("role", "error")
         row = QHBoxLayout()
@@ -407,10 +410,15 @@ class IntakeDetail(QDialog):
         layout.addWidget(self.text, 1)
         layout.addLayout(row)
         layout.addWidget(self.error)
-        layout.addWidget(self.correct, 0, Qt.AlignmentFlag.AlignRight)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.promote)
+        bottom.addWidget(self.correct)
+        layout.addLayout(bottom)
         writable = session.can(Permission.DUTY_WRITE)
         for w in (self.step, self.target, self.note, self.add_step, self.correct):
             w.setEnabled(writable)
+        self.promote.setEnabled(session.can(Permission.INCIDENT_WRITE))
         self.resize(760, 520)
         self.refresh()
 
@@ -442,6 +450,7 @@ class IntakeDetail(QDialog):
                             when=format_local(s["at"], self.zone_name), step=s["step"],
                             target=_esc(s["target"]), note=_esc(s["note"]), user=s["by_name"]))
         self.text.setText("<br>".join(lines))
+        self.promote.setVisible(view.incident_id is None)
         index = STATES.index(view.state)
         choices = [s for s in STATES[1:] if STATES.index(s) > index or s == "跟"]
         if view.state == "办结":
@@ -465,6 +474,10 @@ class IntakeDetail(QDialog):
 
     def _correct(self) -> None:
         self.correct_requested.emit(self.view.record)
+        self.accept()
+
+    def _promote(self) -> None:
+        self.promote_requested.emit(self.view.record)
         self.accept()
 
 
