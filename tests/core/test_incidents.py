@@ -233,3 +233,29 @@ def test_incident_cli(capsys, monkeypatch, demo_copy):
     assert run("incident", "close", iid)[0] == 0
     code, out, _ = run("--json", "plugins", "list")
     assert {p["id"] for p in json.loads(out)} >= {"forest_fire", "production_safety"}
+
+
+def test_administrator_edits_a_rule_set_through_the_cli(capsys, monkeypatch, demo_copy,
+                                                        tmp_path):
+    from commandcentre.cli.main import main
+
+    monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
+    db = str(demo_copy)
+    monkeypatch.setenv("COMMANDCENTRE_USER", "admin")
+    assert main(["--db", db, "rules", "show", "common-30-60"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    data["rules"][1]["first_phone_minutes"] = 20
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("COMMANDCENTRE_USER", "zhiban")
+    assert main(["--db", db, "rules", "save", str(path)]) == 3  # operators may not
+    capsys.readouterr()
+    monkeypatch.setenv("COMMANDCENTRE_USER", "admin")
+    assert main(["--db", db, "rules", "save", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "rules", "show", "common-30-60"]) == 0
+    assert json.loads(capsys.readouterr().out)["rules"][1]["first_phone_minutes"] == 20
+    data["rules"] = data["rules"][:1]  # no longer covers 一般 / ungraded
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", db, "rules", "save", str(path)]) == 5
+    assert "未覆盖" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, duty, incident, plugins, records, rota, store
+from . import accounts, duty, incident, plugins, records, rota, rules, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,3 +18,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rota.register(sub, common)
     incident.register(sub, common)
     plugins.register(sub, common)
+    rules.register(sub, common)
