@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .accounts import Permission, Session
-from .errors import NotFound, ValidationError
+from .errors import ValidationError
 from .i18n import tr
 from .storage import Store
 
@@ -47,12 +47,13 @@ class CountyService:
         return self.store.one("SELECT * FROM org_unit WHERE kind = ? AND name = ?", (kind, name))
 
     def township_id(self, name: str | None) -> str | None:
-        """The id of the township called ``name`` (None for None); NotFound if unknown."""
-        if not name:
+        """The id of the township called ``name`` (None when empty); an unknown name is bad
+        input and raises ValidationError."""
+        if not name or not name.strip():
             return None
-        row = self.find("township", name)
+        row = self.find("township", name.strip())
         if row is None:
-            raise NotFound(tr("没有此乡镇：{name}", name=name))
+            raise ValidationError(tr("没有此乡镇：{name}", name=name))
         return row["id"]
 
     def add_unit(self, session: Session, *, kind: str, name: str, parent_id: str | None = None,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..accounts import Permission, Session
+from ..county import CountyService
 from ..errors import NotFound, ValidationError
 from ..i18n import tr
 from ..search import index_text, match_query
@@ -135,13 +136,7 @@ class IntakeService:
             received = received.replace(tzinfo=zone(self.zone_name))
         if received > now + FUTURE_TOLERANCE:
             raise ValidationError(tr("接报时间晚于当前时间：{time}", time=received.isoformat()))
-        township_id = None
-        if data.township.strip():
-            row = self.store.one("SELECT id FROM org_unit WHERE kind = 'township' AND name = ?",
-                                 (data.township.strip(),))
-            if row is None:
-                raise ValidationError(tr("没有此乡镇：{name}", name=data.township))
-            township_id = row["id"]
+        township_id = CountyService(self.store).township_id(data.township)
         return {
             "received_at": to_storage(received), "channel": data.channel, "kind": data.kind,
             "caller_unit": _clean(data.caller_unit), "caller_name": _clean(data.caller_name, 60),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..accounts import Permission, Session
+from ..county import CountyService
 from ..errors import NotFound, ValidationError
 from ..i18n import tr
 from ..storage import Store
@@ -78,13 +79,7 @@ class IncidentService:
         unknown = sorted(set(data.fields) - {f.key for f in hazard.fields})
         if unknown:
             raise ValidationError(tr("该灾种没有这些字段：{names}", names="、".join(unknown)))
-        township_id = None
-        if data.township.strip():
-            row = self.store.one("SELECT id FROM org_unit WHERE kind = 'township' AND name = ?",
-                                 (data.township.strip(),))
-            if row is None:
-                raise ValidationError(tr("没有此乡镇：{name}", name=data.township))
-            township_id = row["id"]
+        township_id = CountyService(self.store).township_id(data.township)
         intake = None
         if from_intake:
             from ..duty.intake import IntakeService
