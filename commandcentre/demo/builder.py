@@ -11,6 +11,7 @@ from ..accounts import AccountService, Permission, Session, system_session
 from ..county import CountyService
 from ..duty.shifts import ShiftService
 from ..errors import ValidationError
+from ..hazards.names import FIRST_PARTY
 from ..i18n import tr
 from ..paths import resources_dir
 from ..settings import Settings
@@ -21,12 +22,8 @@ from .people import NumberBook, team_members
 # Shared by every demo account and printed by ``commandcentre demo``; a demo store is for
 # training and trying out, and the title bar says so.
 DEMO_PASSWORD = "demo2026"
-# Hazard plugin ids for the dataset's Chinese hazard names (the hazard-pack issue ships the
-# plugins not yet present; their ids are fixed here so demo incidents match them then).
-HAZARD_IDS = {"森林草原火灾": "forest_fire", "生产安全事故": "production_safety",
-              "防汛抗旱": "flood", "地质灾害": "geological_hazard", "地震": "earthquake",
-              "气象灾害": "meteorological", "危险化学品": "hazardous_chemicals",
-              "城市火灾": "urban_fire", "道路交通": "road_traffic"}
+# The dataset names hazards in Chinese; records carry the plugin id.
+HAZARD_IDS = {name: hid for hid, name in FIRST_PARTY.items()}
 ROTA_DAYS_BACK = 30
 ROTA_DAYS_AHEAD = 32  # the 30-day coverage check ahead must find no gap
 

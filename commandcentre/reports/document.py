@@ -61,6 +61,8 @@ NONE_TEXT = "无"
 CREATOR = "Command Centre 应急值守指挥台"
 
 DRILL_BANNER = "【演练】本文件为演练材料"
+DRAFT_MARK = "草稿"
+DRAFT_BANNER = "草稿：未经签发，不得报送"
 SIGNER_FORMAT = "签发人：{name}"
 GENERATED_FORMAT = "生成时间：{when}（{zone}）"
 PAGE_FORMAT = "第 {page} 页 共 {pages} 页"
@@ -86,7 +88,8 @@ class OfficialDocument:
     def __init__(self, path: str | os.PathLike[str], *, title: str, issuer: str,
                  generated_at: datetime, doc_number: str | None = None,
                  signer: str | None = None, zone: str = DEFAULT_ZONE, drill: bool = False,
-                 subject: str | None = None, fonts: CJKFonts | None = None):
+                 subject: str | None = None, fonts: CJKFonts | None = None,
+                 draft: bool = False):
         if generated_at.tzinfo is None:
             raise ValueError("generated_at must be an aware datetime")
         self.path = Path(path)
@@ -96,6 +99,7 @@ class OfficialDocument:
         self.signer = signer
         self.zone = zone
         self.drill = drill
+        self.draft = draft  # unsigned: 草稿 on every page, so it cannot pass for a signed copy
         self.subject = subject
         self.generated_at = generated_at
         self.fonts = fonts or cjk_fonts()
@@ -279,15 +283,17 @@ class OfficialDocument:
         return block
 
     def _under_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """Drawn before the page's content: the drill watermark sits under the text."""
-        if not self.drill:
+        """Drawn before the page's content: the drill / draft watermarks sit under the text."""
+        marks = [m for m, on in ((DRILL_MARK, self.drill), (DRAFT_MARK, self.draft)) if on]
+        if not marks:
             return
         canvas.saveState()
         canvas.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.28))
         canvas.setFont(self.fonts.bold, 120)
         canvas.translate(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
         canvas.rotate(45)
-        canvas.drawCentredString(0, -40, DRILL_MARK)
+        for n, mark in enumerate(marks):
+            canvas.drawCentredString(0, -40 - n * 170 + (85 if len(marks) == 2 else 0), mark)
         canvas.restoreState()
 
     def _decorate(self, canvas: Canvas, page: int, pages: int) -> None:
@@ -300,10 +306,12 @@ class OfficialDocument:
         canvas.setFont(font, size)
         canvas.setFillColor(MUTED_TEXT)
         canvas.drawString(left, top, self.issuer)
-        if self.drill:
+        banner = "　".join(b for b, on in ((DRILL_BANNER, self.drill),
+                                          (DRAFT_BANNER, self.draft)) if on)
+        if banner:
             canvas.setFillColor(RULE_COLOUR)
             canvas.setFont(self.fonts.bold, size + 1)
-            canvas.drawRightString(right, top, DRILL_BANNER)
+            canvas.drawRightString(right, top, banner)
         canvas.setStrokeColor(GRID_COLOUR)
         canvas.setLineWidth(0.5)
         canvas.line(left, top - 2.5 * mm, right, top - 2.5 * mm)

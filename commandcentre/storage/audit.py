@@ -42,16 +42,17 @@ def row_hash(seq: int, at: str, actor: str, op: str, action: str, table: str,
 def _fingerprint(value: Any) -> Any:
     if value is None:
         return None
-    digest = hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:16]
-    return f"sha256:{digest}"
+    data = value if isinstance(value, bytes) else str(value).encode("utf-8")
+    return f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)
 class AuditedTable:
     """A table whose rows are written only through the audited writer.
 
-    ``secret_columns`` are stored in the trail as a short fingerprint (a password hash must
-    not be copied into every audit row, but a change to it must still be visible).
+    ``secret_columns`` are stored in the trail as a short fingerprint: a password hash must
+    not be copied into every audit row, and a signed PDF should not be copied as hex, but a
+    change to either must still be visible to ``verify``.
     ``append_only`` tables refuse UPDATE and DELETE at the SQLite level (triggers).
     """
 

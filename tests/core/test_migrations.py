@@ -222,3 +222,23 @@ def test_migration_1_5(db_path):
                      " recorded_by, recorded_at) VALUES ('g', 'i', '较大', 'manual', 't', 'op',"
                      " 't')")
     store.close()
+
+
+def test_migration_1_6(db_path):
+    store = open_at(db_path, (1, 5))
+    store.conn.execute(
+        "INSERT INTO incident (id, title, hazard, category, occurred_at, received_at,"
+        " created_at) VALUES ('i', '事件', 'forest_fire', '自然灾害', 't', 't', 't')")
+    migrate(store, upto=(1, 6))
+    assert "report_document" in tables(store)
+    row = ("d", "i", "首报", "标题", "{}", b"%PDF-1.4", "0" * 64, "daiban", "段志刚", "t")
+    store.conn.execute("INSERT INTO report_document (id, incident_id, kind, title, draft_json,"
+                       " pdf, sha256, signed_by, signer_name, signed_at)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("UPDATE report_document SET title = '改'")
+    with pytest.raises(sqlite3.IntegrityError):  # a hash is a full SHA-256 hex digest
+        store.conn.execute("INSERT INTO report_document (id, incident_id, kind, title,"
+                           " draft_json, pdf, sha256, signed_by, signer_name, signed_at)"
+                           " VALUES ('e','i','首报','t','{}',x'00','abc','u','n','t')")
+    store.close()

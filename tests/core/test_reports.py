@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
 from commandcentre.reports import (
     DailyReportData,
@@ -43,6 +42,7 @@ from commandcentre.reports.style import (
     fit_widths,
     make_styles,
 )
+from tests.pdfcheck import font_files
 
 PHONE = "13907451234"
 FLOOD = ("3月15日14时20分，青峪县石门镇龙潭村村民报告：受持续强降雨影响，龙潭河水位快速上涨，"
@@ -89,22 +89,7 @@ def _page_texts(path) -> list[str]:
     return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(path).pages]
 
 
-def _resolve(obj):
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
-
-
-def _font_files(path) -> dict[str, bool]:
-    """Every font any page uses -> whether it is embedded as TrueType (/FontFile2 in its
-    /FontDescriptor, or its descendant's). A standard Type 1 font (Helvetica) has none."""
-    found: dict[str, bool] = {}
-    for page in PdfReader(path).pages:
-        fonts = _resolve(_resolve(page["/Resources"]).get("/Font", {}))
-        for ref in fonts.values():
-            font = _resolve(ref)
-            parts = [font, *(_resolve(d) for d in _resolve(font.get("/DescendantFonts", [])))]
-            descriptors = [_resolve(p["/FontDescriptor"]) for p in parts if "/FontDescriptor" in p]
-            found[str(font["/BaseFont"])] = any("/FontFile2" in d for d in descriptors)
-    return found
+_font_files = font_files
 
 
 def test_this_machine_has_an_embeddable_font():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from commandcentre.accounts import Permission, Session
 from commandcentre.errors import CommandCentreError
+from commandcentre.hazards.names import hazard_name
 from commandcentre.i18n import tr
 from commandcentre.incidents.model import (
     FIGURE_LABELS,
@@ -170,8 +171,7 @@ class IncidentDetail(QWidget):
         return self.session.can(permission)
 
     def _hazard_name(self, hazard_id: str) -> str:
-        hazard = self.incidents.hazards.find(hazard_id)
-        return hazard.name_zh if hazard else hazard_id
+        return hazard_name(self.incidents.hazards, hazard_id)
 
     def _fill_table(self, *_args) -> None:
         kind = self.kind_filter.currentData()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, duty, incident, plugins, records, rota, rules, store
+from . import accounts, duty, incident, plugins, records, report, rota, rules, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,3 +19,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     incident.register(sub, common)
     plugins.register(sub, common)
     rules.register(sub, common)
+    report.register(sub, common)
