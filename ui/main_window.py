@@ -29,6 +29,7 @@ from .pages.duty import DutyPage
 from .pages.incidents import IncidentsPage
 from .pages.placeholder import NotAvailablePage
 from .pages.records import TeamsPage
+from .pages.reports import ReportsPage
 from .statusbar import DutyStatusBar
 
 
@@ -67,8 +68,8 @@ class MainWindow(QMainWindow):
         self._add(tr("队伍与资源"), TeamsPage(store, session))
         self._add(tr("通信"), NotAvailablePage(
             tr("通信"), tr("北斗、PDT 电台与短信网关的串口连接将在通信模块上线后提供。")))
-        self._add(tr("报告"), NotAvailablePage(
-            tr("报告"), tr("首报、续报、终报与值班日报的 PDF 生成将在报告模块上线后提供。")))
+        self.reports = ReportsPage(store, session, hazards, self.zone_name)
+        self._add(tr("报告"), self.reports)
         self.nav.setFixedWidth(168)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.watch.nearest_changed.connect(self.status.show_deadline)
         self.watch.alarm.connect(self.show_alarm)
         self.incidents.changed.connect(self.watch.invalidate)
+        self.incidents.changed.connect(self.reports.refresh)
         self.watch.start()
         self._menus()
 

@@ -132,31 +132,34 @@ class SitrepService:
 
     def preview(self, draft: SitrepDraft, path: str | Path) -> Path:
         """The draft as a PDF marked 草稿 on every page (nothing is stored)."""
-        self._check_drill(draft)
+        self.apply_drill_flag(draft)
         return render_sitrep_pdf(draft, path, generated_at=self.store.clock.now())
 
-    def _check_drill(self, draft: SitrepDraft) -> None:
+    def apply_drill_flag(self, draft: SitrepDraft) -> None:
+        """Set the draft's drill flag from the incident (never from the caller)."""
         inc = self.incidents.get(draft.incident_id)
         draft.drill = bool(inc["drill"])  # a real report can never come from drill data
 
-    def sign(self, session: Session, draft: SitrepDraft, password: str, *,
-             recipient: str = "", copy_to: str | Path | None = None) -> dict:
-        """The leader signs (签发): re-enter the password; the PDF is stored with its hash and
-        the report is recorded as sent in writing, which marks the obligation done."""
+    def authorize_signing(self, session: Session, password: str) -> None:
+        """A leader re-enters the password before signing; failures count towards lockout."""
         session.require(Permission.REPORT_SIGN)
         AccountService(self.store).authenticate(session.username, password)
-        self._check_drill(draft)
-        if not draft.title.strip() or not draft.situation.strip():
-            raise ValidationError(tr("报告标题和基本情况不能为空。"))
-        now = self.store.clock.now()
+
+    def render_signed(self, session: Session, draft: SitrepDraft, when) -> bytes:
+        """The final PDF's bytes (pure rendering: safe in a worker thread)."""
         with tempfile.TemporaryDirectory() as folder:
-            pdf_path = render_sitrep_pdf(draft, Path(folder) / "report.pdf", generated_at=now,
-                                         signer=session.display_name)
-            pdf = pdf_path.read_bytes()
+            path = render_sitrep_pdf(draft, Path(folder) / "report.pdf", generated_at=when,
+                                     signer=session.display_name)
+            return path.read_bytes()
+
+    def store_signed(self, session: Session, draft: SitrepDraft, pdf: bytes, when, *,
+                     recipient: str = "") -> dict:
+        """Keep the signed PDF with its hash and record the written report as sent."""
+        session.require(Permission.REPORT_SIGN)
         digest = hashlib.sha256(pdf).hexdigest()
         with self.store.write(session, Permission.REPORT_SIGN) as w:
             sent = self.reporting.mark_sent(session, draft.incident_id, kind=draft.kind,
-                                            channel="书面", number=draft.number, sent_at=now,
+                                            channel="书面", number=draft.number, sent_at=when,
                                             recipient=recipient, signer=session.display_name,
                                             document_hash=digest)
             doc_id = w.insert("report_document", {
@@ -164,11 +167,28 @@ class SitrepService:
                 "title": draft.title, "draft_json": json.dumps(draft.as_dict(),
                                                                ensure_ascii=False),
                 "pdf": pdf, "sha256": digest, "signed_by": session.username,
-                "signer_name": session.display_name, "signed_at": to_storage(now),
+                "signer_name": session.display_name, "signed_at": to_storage(when),
                 "report_sent_id": sent, "drill": int(draft.drill)}, action="report.sign")
+        return {"id": doc_id, "sha256": digest, "report_sent_id": sent, "bytes": len(pdf)}
+
+    def check_draft(self, draft: SitrepDraft) -> None:
+        """What must hold before signing; fixes the drill flag from the incident."""
+        self.apply_drill_flag(draft)
+        if not draft.title.strip() or not draft.situation.strip():
+            raise ValidationError(tr("报告标题和基本情况不能为空。"))
+
+    def sign(self, session: Session, draft: SitrepDraft, password: str, *,
+             recipient: str = "", copy_to: str | Path | None = None) -> dict:
+        """The leader signs (签发): re-enter the password; the PDF is stored with its hash and
+        the report is recorded as sent in writing, which marks the obligation done."""
+        self.authorize_signing(session, password)
+        self.check_draft(draft)
+        now = self.store.clock.now()
+        pdf = self.render_signed(session, draft, now)
+        result = self.store_signed(session, draft, pdf, now, recipient=recipient)
         if copy_to is not None:
             Path(copy_to).write_bytes(pdf)
-        return {"id": doc_id, "sha256": digest, "report_sent_id": sent, "bytes": len(pdf)}
+        return result
 
     def documents(self, incident_id: str) -> list[dict]:
         return self.store.query("SELECT id, kind, number, title, sha256, signer_name, signed_at,"

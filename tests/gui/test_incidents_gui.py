@@ -161,3 +161,40 @@ def test_intake_promoted_to_an_incident(qtbot, clocked, hazards):
     dialog.ok.click()
     assert not dialog.isVisible(), dialog.error.text()
     assert IntakeService(store).get(intake.root_id).incident_id is not None
+
+
+def test_report_dialog_drafts_previews_and_signs(qtbot, clocked, hazards, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    store, _clock = clocked
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    iid = open_fire(store, hazards)
+    leader = AccountService(store).authenticate("daiban", DEMO_PASSWORD)
+    window = MainWindow(store, leader, hazards=hazards)
+    qtbot.addWidget(window)
+    window.show_section("事件")
+    window.incidents.detail.show_incident(iid)
+    dialog = window.incidents.detail.open_action("sitrep")
+    assert "首报" in dialog.lines["title"].text() and "竹箐乡" in dialog.lines["title"].text()
+    dialog.texts["next_steps"].setPlainText("继续组织扑救。")
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    assert dialog.last_preview.exists()
+    type_text(dialog.password, "wrong-password1")
+    dialog.sign_button.click()
+    assert "密码" in dialog.message.text() or "错误" in dialog.message.text()
+    type_text(dialog.password, DEMO_PASSWORD)
+    dialog.sign_button.click()
+    assert "基本情况不能为空" in dialog.message.text()  # nothing is signed half-written
+    type_text(dialog.texts["situation"], "竹箐乡鹿子坪村后山发生森林火灾，扑救力量已到场。")
+    type_text(dialog.password, DEMO_PASSWORD)
+    with qtbot.waitSignal(dialog.signed, timeout=20000) as done:
+        dialog.sign_button.click()
+    assert len(done.args[0]["sha256"]) == 64
+    window.reports.refresh()
+    assert window.reports.model.rowCount() == 1
+    statuses = {window.incidents.detail.obligations.row(n)["key"]:
+                window.incidents.detail.obligations.row(n)["status"]
+                for n in range(window.incidents.detail.obligations.rowCount())}
+    assert statuses["首报/书面"] == "done"

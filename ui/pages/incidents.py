@@ -10,6 +10,7 @@ from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,12 +34,14 @@ from commandcentre.incidents.model import (
 )
 from commandcentre.incidents.service import IncidentService
 from commandcentre.reporting.service import CHANNELS, KINDS, ReportingService
+from commandcentre.reports.sitrep_service import SitrepService
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local, zone
 
 from ..forms import FormDialog
 from ..models import RecordTableModel, record_table
 from ..timeline import TimelineEvent, TimelineView
+from .reports import SitrepDialog
 
 STATUS_COLOURS = {"overdue": QColor("#f5c6c0"), "late": QColor("#fde9c8"),
                   "due": None, "done": QColor("#dff0d8")}
@@ -61,7 +64,7 @@ class IncidentDetail(QWidget):
         self.incidents = IncidentService(store, hazards)
         self.reporting = ReportingService(store, hazards, zone_name=zone_name)
         self.incident_id: str | None = None
-        self.dialog: FormDialog | None = None
+        self.dialog: QDialog | None = None
         self.header = QLabel(objectName="incidentHeader", wordWrap=True)
         self.header.setProperty("role", "title")
         actions = QHBoxLayout()
@@ -72,7 +75,8 @@ class IncidentDetail(QWidget):
                 ("decide", tr("响应决定"), Permission.RESPONSE_DECIDE),
                 ("grade", tr("自动定级"), Permission.INCIDENT_WRITE),
                 ("report", tr("登记报送"), Permission.INCIDENT_WRITE),
-                ("close", tr("处置结束"), Permission.INCIDENT_WRITE)):
+                ("close", tr("处置结束"), Permission.INCIDENT_WRITE),
+                ("sitrep", tr("报告…"), Permission.READ)):
             button = QPushButton(text, objectName=f"action_{key}")
             button.clicked.connect(lambda _=False, k=key: self.open_action(k))
             button.setEnabled(session.can(permission))
@@ -199,6 +203,12 @@ class IncidentDetail(QWidget):
         if self.incident_id is None:
             return None
         iid = self.incident_id
+        if key == "sitrep":
+            self.dialog = SitrepDialog(SitrepService(self.store, self.incidents.hazards),
+                                       self.session, iid, self)
+            self.dialog.signed.connect(lambda _r: self._after_change())
+            self.dialog.open()
+            return self.dialog
         if key == "grade":
             self._run(lambda: self.incidents.assess_grade(self.session, iid, auto=True))
             return None
