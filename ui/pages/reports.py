@@ -232,10 +232,17 @@ class ReportsPage(QWidget):
             {"signed_at": lambda v: format_local(v, zone_name),
              "drill": lambda v: tr("演练") if v else ""}, self)
         self.view = record_table(self.model, name="reportList", stretch=2)
+        self.export_button = QPushButton(tr("导出副本…"), objectName="exportReport")
+        self.export_button.clicked.connect(self._export_chosen)
+        self.status = QLabel(objectName="reportsStatus", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.export_button)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
         self.refresh()
 
     def refresh(self) -> None:
@@ -243,6 +250,23 @@ class ReportsPage(QWidget):
             "SELECT d.id, d.title, d.signer_name, d.signed_at, d.drill, i.title AS incident_title"
             " FROM report_document d JOIN incident i ON i.id = d.incident_id"
             " ORDER BY d.signed_at DESC LIMIT 500"))
+
+    def _export_chosen(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            self.status.setText(tr("请先选中一份报告。"))
+            return
+        title = self.model.row(rows[0].row())["title"]
+        path, _ = QFileDialog.getSaveFileName(self, tr("导出副本"), f"{title}.pdf", "PDF (*.pdf)")
+        if path:
+            try:
+                self.export(rows[0].row(), path)
+            except (OSError, CommandCentreError) as err:
+                self.status.setText(str(err))
+                return
+            self.status.setText(tr("已导出（哈希校验通过）：{path}", path=path))
 
     def export(self, row: int, path: str | Path) -> Path:
         """Write a verified copy of the signed PDF in ``row``."""
