@@ -87,9 +87,11 @@ class SitrepService:
             return "\n".join(f"{format_local(e.at, self.zone, '%m月%d日%H:%M')}，{e.text}"
                              for e in recent if e.kind in kinds)
 
-        casualties = now_figures.describe() if now_figures else tr("暂无人员伤亡报告。")
+        # The document's own words stay Chinese whatever the UI language: it is what
+        # leaves the building.
+        casualties = now_figures.describe() if now_figures else "暂无人员伤亡报告。"
         if change:
-            casualties += "。" + tr("与上次报告相比：{change}", change=change)
+            casualties += f"。与上次报告相比：{change}"
         source = ""
         if inc["source_intake_id"]:
             intake = self.store.get("intake_record", inc["source_intake_id"])
@@ -98,14 +100,14 @@ class SitrepService:
                                               intake["caller_phone"]) if x)
         situation = inc["summary"] or ""
         if kind in ("续报", "补报"):
-            situation = lines(("note", "radio", "intake")) or tr("自上次报告以来无新情况。")
+            situation = lines(("note", "radio", "intake")) or "自上次报告以来无新情况。"
         elif not situation and inc["source_intake_id"]:
             intake = self.store.get("intake_record", inc["source_intake_id"])
             situation = intake["content"] if intake else ""
         headline = now_figures.describe() if now_figures and any(
             getattr(now_figures, k) for k in FIGURES) else ""
-        title = tr("关于{place}发生{hazard}的{kind}", place=place, hazard=hazard,
-                   kind=kind + (chinese_number(number) if number else ""))
+        title = "关于{place}发生{hazard}的{kind}".format(
+            place=place, hazard=hazard, kind=kind + (chinese_number(number) if number else ""))
         if headline:
             title += f"（{headline}）"
         county = Settings(self.store).get("county.name")
@@ -117,7 +119,7 @@ class SitrepService:
                                             " incident_id = ? ORDER BY decided_at", (incident_id,))]
         return SitrepDraft(
             incident_id=incident_id, kind=kind, number=number, title=title,
-            issuer=tr("{county}应急管理局", county=county) if county else tr("应急管理局"),
+            issuer=f"{county}应急管理局" if county else "应急管理局",
             doc_number="", received=format_local(inc["received_at"], self.zone,
                                                  "%Y年%m月%d日 %H:%M"),
             source=source,
