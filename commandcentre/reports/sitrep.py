@@ -118,6 +118,42 @@ def _chart(draft: SitrepDraft, fonts) -> Drawing | None:
     return drawing
 
 
+LEVEL_HEIGHT = {"终止": 0, "Ⅳ": 1, "Ⅲ": 2, "Ⅱ": 3, "Ⅰ": 4}
+
+
+def _level_chart(draft: SitrepDraft, fonts) -> Drawing | None:
+    """The response level over time as a step line (Ⅳ low … Ⅰ high, 终止 at the bottom)."""
+    if not draft.level_history:
+        return None
+    points = [(datetime.strptime(t, "%Y-%m-%d %H:%M"), LEVEL_HEIGHT.get(lvl, 0))
+              for t, lvl in draft.level_history]
+    start = points[0][0]
+    steps: list[tuple[float, float]] = []
+    for n, (when, height) in enumerate(points):
+        x = (when - start).total_seconds() / 3600
+        if n:
+            steps.append((x, steps[-1][1]))
+        steps.append((x, height))
+    steps.append((steps[-1][0] + max(1.0, steps[-1][0] * 0.1), steps[-1][1]))
+    width, height = FRAME_WIDTH, 42 * mm
+    drawing = Drawing(width, height)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 14 * mm, 10 * mm, width - 24 * mm, height - 16 * mm
+    plot.data = [steps]
+    plot.lines[0].strokeColor = colors.HexColor("#c0392b")
+    plot.lines[0].strokeWidth = 1.6
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 4, 1
+    labels = {v: k for k, v in LEVEL_HEIGHT.items()}
+    plot.yValueAxis.labelTextFormat = lambda v: labels.get(round(v), "")
+    for axis in (plot.xValueAxis, plot.yValueAxis):
+        axis.labels.fontName = fonts.regular
+        axis.labels.fontSize = 7
+    drawing.add(plot)
+    drawing.add(String(plot.x + plot.width / 2, 1, "距首次决定时间（小时）",
+                       fontName=fonts.regular, fontSize=7, textAnchor="middle"))
+    return drawing
+
+
 def render_sitrep_pdf(draft: SitrepDraft, path: str | Path, *, generated_at: datetime,
                       signer: str | None = None) -> Path:
     """Write the report; without ``signer`` it is a 草稿 on every page."""
@@ -145,6 +181,10 @@ def render_sitrep_pdf(draft: SitrepDraft, path: str | Path, *, generated_at: dat
     if draft.level_history:
         doc.add_heading("七、应急响应级别调整情况")
         doc.add_table(["时间", "响应级别"], [[t, lvl] for t, lvl in draft.level_history])
+        chart = _level_chart(draft, fonts)
+        if chart is not None:
+            doc.add_flowable(chart)
+            doc.add_flowable(doc.caption("图2 应急响应级别变化"))
     lines = []
     if draft.commander:
         lines.append(f"现场指挥负责人：{draft.commander}")
