@@ -50,6 +50,11 @@ class RecordReports:
     def timeline(self, incident_id: str, path: str | Path, *,
                  kinds: set[str] | None = None) -> Path:
         """The incident's timeline as a table, optionally only some kinds."""
+        return self.timeline_doc(incident_id, path, kinds=kinds).build()
+
+    def timeline_doc(self, incident_id: str, path: str | Path, *,
+                     kinds: set[str] | None = None) -> OfficialDocument:
+        """The timeline listing, gathered but not rendered (``build()`` may run anywhere)."""
         inc = self.incidents.get(incident_id)
         rows = [[format_local(e.at, self.zone, "%m-%d %H:%M"), KIND_TITLES.get(e.kind, e.kind),
                  e.text + ("（更正）" if e.corrects else ""), e.by]
@@ -59,10 +64,14 @@ class RecordReports:
                             ("状态", inc["status"]), ("等级", inc["grade"] or "未定级"),
                             ("条目", str(len(rows)))])
         doc.add_table(["时间", "类别", "内容", "登记人"], rows, widths=[22, 12, 100, 18])
-        return doc.build()
+        return doc
 
     def handover(self, handover_id: str, path: str | Path) -> Path:
         """The 交接班记录 with both signatures."""
+        return self.handover_doc(handover_id, path).build()
+
+    def handover_doc(self, handover_id: str, path: str | Path) -> OfficialDocument:
+        """The handover record, gathered but not rendered."""
         sheet = HandoverService(self.store, zone_name=self.zone).get(handover_id)
         doc = self._doc(path, "交接班记录")
         shift = sheet.shift
@@ -88,10 +97,15 @@ class RecordReports:
         doc.add_signature([f"交班人：{sheet.outgoing['display_name']}",
                            "接班人：" + (sheet.incoming["display_name"] if sheet.incoming
                                         else "（未接班）")])
-        return doc.build()
+        return doc
 
     def after_action(self, incident_id: str, path: str | Path, *, checklist=None) -> Path:
         """A drill's after-action report: every deadline and checklist item, planned vs actual."""
+        return self.after_action_doc(incident_id, path, checklist=checklist).build()
+
+    def after_action_doc(self, incident_id: str, path: str | Path, *,
+                         checklist=None) -> OfficialDocument:
+        """The after-action report, gathered but not rendered."""
         inc = self.incidents.get(incident_id)
         if not inc["drill"]:
             raise ValidationError(tr("演练评估报告只用于演练事件。"))
@@ -126,11 +140,16 @@ class RecordReports:
             doc.add_paragraph(f"{format_local(e.at, self.zone, '%H:%M')} {e.text}")
         if not notes:
             doc.add_paragraph("无。")
-        return doc.build()
+        return doc
 
     def binder(self, incident_id: str, path: str | Path, *, actions=None) -> Path:
         """One printable page to work from when the network is down: plan actions, contacts,
         radio channels and the last report."""
+        return self.binder_doc(incident_id, path, actions=actions).build()
+
+    def binder_doc(self, incident_id: str, path: str | Path, *,
+                   actions=None) -> OfficialDocument:
+        """The binder page, gathered but not rendered."""
         inc = self.incidents.get(incident_id)
         grade = inc["grade"]
         doc = self._doc(path, f"{inc['title']}应急处置卡", drill=bool(inc["drill"]))
@@ -163,4 +182,4 @@ class RecordReports:
             doc.add_paragraph(draft.get("casualties", ""))
         else:
             doc.add_paragraph("尚无已签发报告。")
-        return doc.build()
+        return doc

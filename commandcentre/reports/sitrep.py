@@ -94,7 +94,7 @@ def _chart(draft: SitrepDraft, fonts) -> Drawing | None:
     if not keys:
         return None
     width, height = FRAME_WIDTH, 62 * mm
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts.regular)  # no stray Helvetica
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 14 * mm, 12 * mm, width - 44 * mm, height - 20 * mm
     plot.data = [[((t - start).total_seconds() / 3600, f.get(k, 0)) for t, f in points]
@@ -136,7 +136,7 @@ def _level_chart(draft: SitrepDraft, fonts) -> Drawing | None:
         steps.append((x, height))
     steps.append((steps[-1][0] + max(1.0, steps[-1][0] * 0.1), steps[-1][1]))
     width, height = FRAME_WIDTH, 42 * mm
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts.regular)
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 14 * mm, 10 * mm, width - 24 * mm, height - 16 * mm
     plot.data = [steps]

@@ -105,6 +105,9 @@ def test_follow_up_states_only_what_changed_since_the_last_report(demo_store, ha
     assert "老鹰岩林区发生森林火灾" not in draft.situation  # the origin is not retold
     assert "扑火队30人" not in draft.deployed  # dispatched before the first report
     assert "与上次报告相比：受伤 +2、转移安置 +140" in draft.casualties
+    path = service.preview(draft, demo_store.path.parent / "follow.pdf")  # with both charts
+    fonts = font_files(path)
+    assert fonts and all(fonts.values()), fonts
 
 
 def test_unsigned_preview_is_marked_draft_on_every_page(demo_store, hazards, fire, tmp_path):

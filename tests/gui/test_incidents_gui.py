@@ -198,3 +198,26 @@ def test_report_dialog_drafts_previews_and_signs(qtbot, clocked, hazards, monkey
                 window.incidents.detail.obligations.row(n)["status"]
                 for n in range(window.incidents.detail.obligations.rowCount())}
     assert statuses["首报/书面"] == "done"
+
+
+def test_print_dialog_renders_the_binder_off_the_gui_thread(qtbot, clocked, hazards,
+                                                             monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    store, _clock = clocked
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    iid = open_fire(store, hazards)
+    window = MainWindow(store, AccountService(store).authenticate("zhiban", DEMO_PASSWORD),
+                        hazards=hazards)
+    qtbot.addWidget(window)
+    detail = window.incidents.detail
+    detail.show_incident(iid)
+    dialog = detail.open_action("print")
+    dialog.set("what", "演练评估报告")
+    dialog.ok.click()
+    assert "只用于演练" in dialog.error.text()  # a real incident has no after-action report
+    dialog.set("what", "应急处置卡（一页）")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    assert detail.last_printed.exists() and "已生成" in detail.message.text()

@@ -4,10 +4,13 @@ officer takes: note, casualties, response decision, grade, report sent, close.""
 
 from __future__ import annotations
 
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDateTime, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from commandcentre.accounts import Permission, Session
-from commandcentre.errors import CommandCentreError
+from commandcentre.errors import CommandCentreError, ValidationError
 from commandcentre.hazards.names import hazard_name
 from commandcentre.i18n import tr
 from commandcentre.incidents.model import (
@@ -34,6 +37,7 @@ from commandcentre.incidents.model import (
 )
 from commandcentre.incidents.service import IncidentService
 from commandcentre.reporting.service import CHANNELS, KINDS, ReportingService
+from commandcentre.reports.records import RecordReports
 from commandcentre.reports.sitrep_service import SitrepService
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local, zone
@@ -56,6 +60,7 @@ class IncidentDetail(QWidget):
     """One incident: header, actions, and three views of its record."""
 
     changed = Signal()
+    _printed = Signal(object)  # a Future from the print worker
 
     def __init__(self, store: Store, session: Session, hazards, zone_name: str, parent=None):
         super().__init__(parent)
@@ -76,7 +81,8 @@ class IncidentDetail(QWidget):
                 ("grade", tr("自动定级"), Permission.INCIDENT_WRITE),
                 ("report", tr("登记报送"), Permission.INCIDENT_WRITE),
                 ("close", tr("处置结束"), Permission.INCIDENT_WRITE),
-                ("sitrep", tr("报告…"), Permission.READ)):
+                ("sitrep", tr("报告…"), Permission.READ),
+                ("print", tr("打印…"), Permission.READ)):
             button = QPushButton(text, objectName=f"action_{key}")
             button.clicked.connect(lambda _=False, k=key: self.open_action(k))
             button.setEnabled(session.can(permission))
@@ -116,6 +122,8 @@ class IncidentDetail(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self._rows: list[dict] = []
+        self.printing = False
+        self._printed.connect(self._show_printed)
         self.show_incident(None)
 
     # -- showing ---------------------------------------------------------------------------
@@ -212,6 +220,8 @@ class IncidentDetail(QWidget):
         if key == "grade":
             self._run(lambda: self.incidents.assess_grade(self.session, iid, auto=True))
             return None
+        if key == "print":
+            return self._print_dialog(iid)
         now = self._now_local()
         if key == "note":
             fields = [("text", tr("内容"), "multiline", ""),
@@ -267,6 +277,45 @@ class IncidentDetail(QWidget):
         self.dialog.accepted.connect(self._after_change)
         self.dialog.open()
         return self.dialog
+
+    def _print_dialog(self, iid: str) -> FormDialog:
+        """Printed records of the incident, rendered off the GUI thread, opened in the viewer."""
+        choices = [tr("时间线清单"), tr("应急处置卡（一页）"), tr("演练评估报告")]
+        records = RecordReports(self.store, self.incidents.hazards)
+        folder = Path(tempfile.mkdtemp(prefix="cc-print-"))
+
+        def submit(v):
+            which = choices.index(v["what"])
+            if which == 2 and not self.incidents.get(iid)["drill"]:
+                raise ValidationError(tr("演练评估报告只用于演练事件。"))
+            # Gather on this thread (the store's), render in the worker.
+            make = (records.timeline_doc, records.binder_doc, records.after_action_doc)[which]
+            doc = make(iid, folder / f"{v['what']}.pdf")
+            self.printing = True
+            self._print_pool(doc.build)
+
+        self.dialog = FormDialog(tr("打印"), [("what", tr("文书"), "choice", choices)], self,
+                                 submit=submit)
+        self.dialog.open()
+        return self.dialog
+
+    def _print_pool(self, fn) -> None:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-print")
+        future = pool.submit(fn)
+        future.add_done_callback(lambda f: self._printed.emit(f))
+        pool.shutdown(wait=False)
+
+    def _show_printed(self, future) -> None:
+        self.printing = False
+        error = future.exception()
+        if error is not None:
+            if not isinstance(error, (OSError, CommandCentreError)):
+                raise error
+            self.message.setText(tr("未能生成：{error}", error=str(error)))
+            return
+        self.last_printed = future.result()
+        self.message.setText(tr("已生成：{path}", path=str(self.last_printed)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_printed)))
 
     def _run(self, action) -> None:
         try:
