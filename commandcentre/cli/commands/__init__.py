@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, duty, incident, plugins, records, report, rota, rules, store
+from . import accounts, comms, duty, incident, plugins, records, report, rota, rules, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,3 +20,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     plugins.register(sub, common)
     rules.register(sub, common)
     report.register(sub, common)
+    comms.register(sub, common)
