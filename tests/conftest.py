@@ -34,6 +34,16 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("COMMANDCENTRE_PASSWORD", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts and ends in Chinese, whatever a --lang en test left behind."""
+    from commandcentre.i18n import set_language
+
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "cc.db"
