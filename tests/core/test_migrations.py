@@ -242,3 +242,31 @@ def test_migration_1_6(db_path):
                            " draft_json, pdf, sha256, signed_by, signer_name, signed_at)"
                            " VALUES ('e','i','首报','t','{}',x'00','abc','u','n','t')")
     store.close()
+
+
+def test_adding_columns_to_audited_rows_keeps_verify_passing(db_path):
+    """An incident written by v1.4 still verifies after v1.5 adds columns to its table."""
+    from commandcentre.accounts import Permission, system_session
+
+    store = open_at(db_path, (1, 4))
+    with store.write(system_session("t"), Permission.INCIDENT_WRITE) as w:
+        w.insert("incident", {"title": "旧事件", "hazard": "forest_fire", "category": "自然灾害",
+                              "occurred_at": "t", "received_at": "t", "created_at": "t"})
+    migrate(store)
+    store.close()
+    assert verify_store(db_path).ok
+
+
+def test_tampering_before_an_upgrade_is_still_reported_after_it(db_path):
+    from commandcentre.accounts import Permission, system_session
+
+    store = open_at(db_path, (1, 4))
+    with store.write(system_session("t"), Permission.INCIDENT_WRITE) as w:
+        iid = w.insert("incident", {"title": "旧事件", "hazard": "forest_fire",
+                                    "category": "自然灾害", "occurred_at": "t",
+                                    "received_at": "t", "created_at": "t"})
+    store.conn.execute("UPDATE incident SET title = '改过' WHERE id = ?", (iid,))
+    migrate(store)
+    store.close()
+    report = verify_store(db_path)
+    assert not report.ok and report.problems[0].record_id == iid

@@ -15,6 +15,9 @@ class Migration:
     title: str
     statements: tuple[str, ...]
     data: Callable[[sqlite3.Connection], None] | None = field(default=None)
+    # Audited tables whose rows this step changes (e.g. ALTER TABLE … ADD COLUMN): each row
+    # gets an audit entry from its last recorded image to its new one, so verify still holds.
+    rebaseline: tuple[str, ...] = ()
 
 
 def split_sql(script: str) -> tuple[str, ...]:

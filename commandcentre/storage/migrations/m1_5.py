@@ -98,4 +98,4 @@ BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
 """ for t in _APPEND_ONLY)
 
 MIGRATION = Migration((1, 5), "incidents: decisions, grades, casualties, reports, rules, plugins",
-                      split_sql(SQL))
+                      split_sql(SQL), rebaseline=("incident",))
