@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, comms, duty, incident, plugins, records, report, rota, rules, store
+from . import accounts, comms, duty, incident, plugins, records, report, roster, rota, rules, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,3 +21,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rules.register(sub, common)
     report.register(sub, common)
     comms.register(sub, common)
+    roster.register(sub, common)

@@ -153,4 +153,4 @@ CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t}
 BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
 """ for t in _APPEND_ONLY)
 
-MIGRATION = Migration((1, 8), "rosters: contacts, training, dispatch, rules", split_sql(SQL))
+MIGRATION = Migration((1, 7), "rosters: contacts, training, dispatch, rules", split_sql(SQL))
