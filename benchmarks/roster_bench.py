@@ -31,19 +31,11 @@ if str(ROOT) not in sys.path:
 
 from commandcentre.accounts import Permission, system_session  # noqa: E402
 from commandcentre.rosters import import_register, preview_import  # noqa: E402
-from commandcentre.storage import Store, migrations  # noqa: E402
-from commandcentre.storage.migrations.m_rosters import MIGRATION  # noqa: E402
+from commandcentre.storage import Store  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥"
 WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def _schema() -> None:
-    """Until m_rosters is listed in migrations/__init__.py, add it for this run."""
-    if MIGRATION not in migrations.MIGRATIONS:
-        migrations.MIGRATIONS.append(MIGRATION)
-        migrations.CURRENT_VERSION = MIGRATION.version
 
 
 def build_sheet(path: Path, rows: int, teams: list[str], rng: random.Random) -> None:
@@ -90,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--teams", type=int, default=500)
     args = parser.parse_args(argv)
-    _schema()
     rng = random.Random(2026)
     session = system_session("bench")
     with tempfile.TemporaryDirectory(dir=ROOT) as folder:
