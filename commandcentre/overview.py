@@ -54,14 +54,3 @@ def overview(store: Store, session: Session) -> Overview:
         incidents_total=count("SELECT count(*) FROM incident WHERE drill = 0"),
         drills=count("SELECT count(*) FROM incident WHERE drill = 1"),
     )
-
-
-def teams(store: Store, session: Session, *, limit: int = DEFAULT_LIMIT) -> list[dict]:
-    """Teams with their township name and the number of members on the roster."""
-    session.require(Permission.READ)
-    return store.query(
-        "SELECT t.id, t.name, t.category, t.level, t.headcount, t.status, t.contact_phone,"
-        " o.name AS township, (SELECT count(*) FROM member m WHERE m.team_id = t.id) AS members"
-        " FROM team t LEFT JOIN org_unit o ON o.id = t.township_id"
-        " ORDER BY CASE t.level WHEN '县' THEN 0 WHEN '乡镇' THEN 1 WHEN '村' THEN 2"
-        " WHEN '企业' THEN 3 ELSE 4 END, t.name LIMIT ?", (limit,))

@@ -28,8 +28,8 @@ from .lock import IdleWatcher, LockPage
 from .pages.duty import DutyPage
 from .pages.incidents import IncidentsPage
 from .pages.placeholder import NotAvailablePage
-from .pages.records import TeamsPage
 from .pages.reports import ReportsPage
+from .pages.rosters import RostersPage
 from .statusbar import DutyStatusBar
 
 
@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         self.duty.promote_requested.connect(self.promote_intake)
         self._add(tr("预案"), NotAvailablePage(
             tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
-        self._add(tr("队伍与资源"), TeamsPage(store, session))
+        self.rosters = RostersPage(store, session)
+        self._add(tr("队伍与资源"), self.rosters)
         self._add(tr("通信"), NotAvailablePage(
             tr("通信"), tr("北斗、PDT 电台与短信网关的串口连接将在通信模块上线后提供。")))
         self.reports = ReportsPage(store, session, hazards, self.zone_name)

@@ -82,7 +82,7 @@ def test_incident_and_team_lists_show_the_demo_records(qtbot, demo_store, login_
     titles = [incidents.row(n)["title"] for n in range(3)]
     assert any("演练" in t for t in titles)
     window.show_section("队伍与资源")
-    teams = window.pages.currentWidget().model
+    teams = window.pages.currentWidget().tabs["teams"].model
     count = demo_store.scalar("SELECT count(*) FROM team")
     assert teams.rowCount() == count
     first = teams.row(0)
