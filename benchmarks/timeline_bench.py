@@ -61,7 +61,7 @@ from ui.timeline import (  # noqa: E402
 
 START = 1764547200.0  # 2025-12-01 08:00 Asia/Shanghai
 DAYS = 30
-LANE_WEIGHTS = (22, 18, 4, 2, 3, 7, 14, 28, 2)  # intake … obligation
+LANE_WEIGHTS = (22, 18, 4, 3, 2, 3, 7, 14, 28, 2)  # intake … obligation, as LANE_KEYS
 SIZE = (1400, 560)
 LABELS = ("竹箐乡鹿子坪村后山烟点", "县消防救援大队出动", "首报已报送市应急局", "PDT 组呼9001",
           "转移群众 36 人", "启动Ⅳ级响应")

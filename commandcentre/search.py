@@ -6,7 +6,8 @@ one token per character: :func:`index_text` turns "青峪河370MHz" into "青 �
 for a ``unicode61`` FTS5 table, and :func:`match_query` turns each query term into an FTS5
 *phrase* of its characters, so a term matches wherever its characters stand together: 火, 地震,
 危化品, 370MHz and Ⅲ级响应 alike. Text is NFKC-normalised and lower-cased first (full-width
-digits match half-width ones); punctuation and spaces are ignored on both sides.
+digits match half-width ones), except Roman numerals, which stay one token each so that Ⅰ级
+never matches inside Ⅱ级 or Ⅲ级; punctuation and spaces are ignored on both sides.
 Highlighting works on the original text (:func:`find_spans`), because FTS5 ``highlight()``
 would return the spaced copy.
 """
@@ -20,6 +21,10 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 
 
 def _fold(char: str) -> str:
+    if "\u2160" <= char <= "\u217f":
+        # NFKC would spell Ⅲ as "III", and one token per letter would then let Ⅰ级 match Ⅱ级
+        # and Ⅲ级: a Roman numeral stays one token (its lower-case form).
+        return char.lower()
     return unicodedata.normalize("NFKC", char).lower()
 
 

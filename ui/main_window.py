@@ -28,6 +28,7 @@ from .lock import IdleWatcher, LockPage
 from .pages.duty import DutyPage
 from .pages.incidents import IncidentsPage
 from .pages.placeholder import NotAvailablePage
+from .pages.plans import PlansPage
 from .pages.reports import ReportsPage
 from .pages.rosters import RostersPage
 from .statusbar import DutyStatusBar
@@ -63,8 +64,8 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentsPage(store, session, hazards, self.zone_name)
         self._add(tr("事件"), self.incidents)
         self.duty.promote_requested.connect(self.promote_intake)
-        self._add(tr("预案"), NotAvailablePage(
-            tr("预案"), tr("预案库、检索与启动清单将在预案模块上线后提供。")))
+        self.plans = PlansPage(store, session, hazards)
+        self._add(tr("预案"), self.plans)
         self.rosters = RostersPage(store, session)
         self._add(tr("队伍与资源"), self.rosters)
         self._add(tr("通信"), NotAvailablePage(

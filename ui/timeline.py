@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from commandcentre.i18n import tr
 from commandcentre.timeutil import DEFAULT_ZONE
 
-LANE_KEYS = ("intake", "note", "decision", "grade", "snapshot", "report", "dispatch", "radio",
-             "obligation")
+LANE_KEYS = ("intake", "note", "decision", "plan", "grade", "snapshot", "report", "dispatch",
+             "radio", "obligation")
 # Readable on white, distinct in hue; the order follows LANE_KEYS.
-LANE_COLOURS = ("#1f77b4", "#5d6d7e", "#c0392b", "#8e44ad", "#8c564b", "#27ae60", "#e67e22",
-                "#17a2b8", "#7d6608")
+LANE_COLOURS = ("#1f77b4", "#5d6d7e", "#c0392b", "#b03a2e", "#8e44ad", "#8c564b", "#27ae60",
+                "#e67e22", "#17a2b8", "#7d6608")
 DEADLINE_COLOURS = {"due": "#e67e22", "overdue": "#c0392b", "done": "#27ae60"}
 TICK_HALF_HEIGHT = 0.34  # of a lane (lanes are 1.0 apart)
 MIN_SPAN = 60.0  # seconds: the deepest zoom
@@ -54,8 +54,8 @@ class TimelineEvent:
 
 def default_lanes() -> list[tuple[str, str]]:
     """The standard lanes (key, Chinese title) in display order, top to bottom."""
-    titles = (tr("接报"), tr("记录"), tr("决策"), tr("定级"), tr("伤亡"), tr("报送"), tr("调度"),
-              tr("通信"), tr("时限"))
+    titles = (tr("接报"), tr("记录"), tr("决策"), tr("预案"), tr("定级"), tr("伤亡"), tr("报送"),
+              tr("调度"), tr("通信"), tr("时限"))
     return list(zip(LANE_KEYS, titles, strict=True))
 
 

@@ -79,6 +79,7 @@ class _Builder:
         self._shelters()
         self._equipment()
         self._incidents()
+        plans = self._plans()
         settings = Settings(self.store)
         settings.set(self.session, "demo", True)
         settings.set(self.session, "county.name", self.data["county"]["name"])
@@ -87,7 +88,15 @@ class _Builder:
         return {"county": self.data["county"]["name"], "townships": len(self.townships),
                 "teams": len(self.teams), "members": members,
                 "accounts": len(self.accounts),
-                "incidents": len(self.data.get("incidents", []))}
+                "incidents": len(self.data.get("incidents", [])), "plans": plans}
+
+    def _plans(self) -> int:
+        """The demo county's twelve plans (resources/demo/plans), as an office would import."""
+        from ..plans import PlanService
+
+        files = sorted((resources_dir() / "demo" / "plans").glob("*.md"))
+        PlanService(self.store).import_files(self.session, files)
+        return len(files)
 
     def _county(self) -> None:
         county = self.data["county"]

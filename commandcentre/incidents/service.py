@@ -305,4 +305,7 @@ class IncidentService:
                 r["id"], from_storage(r["received_at"]), "intake",
                 tr("接报 {serial}：{content}", serial=r["serial"], content=r["content"]),
                 r["recorded_by"], "intake_record"))
+        from ..plans import PlanService  # plans imports incidents: imported here, not above
+
+        entries += PlanService(self.store, self.hazards).timeline_entries(incident_id)
         return sorted(entries, key=lambda e: (e.at, e.source, e.id))

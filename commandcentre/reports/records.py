@@ -99,6 +99,15 @@ class RecordReports:
                                         else "（未接班）")])
         return doc
 
+    def _checklist(self, incident_id: str) -> list[dict]:
+        """The active plan level's checklist, as the printed tables show it."""
+        from ..plans import PlanService
+
+        return [{"text": i.text, "owner": i.owner_unit,
+                 "due": format_local(i.due_at, self.zone) if i.due_at else "—",
+                 "done": format_local(i.done_at, self.zone) if i.done_at else ""}
+                for i in PlanService(self.store, self.hazards).checklist(incident_id)]
+
     def after_action(self, incident_id: str, path: str | Path, *, checklist=None) -> Path:
         """A drill's after-action report: every deadline and checklist item, planned vs actual."""
         return self.after_action_doc(incident_id, path, checklist=checklist).build()
@@ -111,6 +120,8 @@ class RecordReports:
             raise ValidationError(tr("演练评估报告只用于演练事件。"))
         reporting = ReportingService(self.store, self.hazards)
         obligations = reporting.obligations(incident_id)
+        if checklist is None:
+            checklist = self._checklist(incident_id)
         doc = self._doc(path, f"{inc['title']}演练评估报告", drill=True)
         doc.add_key_values([("接报时间", format_local(inc["received_at"], self.zone)),
                             ("结束时间", format_local(inc["closed_at"], self.zone) or "—"),
@@ -152,6 +163,8 @@ class RecordReports:
         """The binder page, gathered but not rendered."""
         inc = self.incidents.get(incident_id)
         grade = inc["grade"]
+        if actions is None:
+            actions = [a for a in self._checklist(incident_id) if not a["done"]]
         doc = self._doc(path, f"{inc['title']}应急处置卡", drill=bool(inc["drill"]))
         doc.add_key_values([("接报时间", format_local(inc["received_at"], self.zone)),
                             ("等级", f"{grade}（{ROMAN[grade]}）" if grade else "未定级"),

@@ -13,6 +13,7 @@ from commandcentre.errors import StorageUnavailable
 from commandcentre.storage import Store
 from commandcentre.storage.migrations import CURRENT_VERSION, MIGRATIONS, Migration, migrate
 from commandcentre.storage.verify import verify_store
+from tests.core.test_plans_service import test_migration_1_8  # noqa: F401 - the plans step's test
 from tests.core.test_rosters_schema import test_migration_1_7  # noqa: F401 - the rosters step's test
 
 

@@ -99,4 +99,4 @@ def test_roster_tables_are_audited(rstore):
 def test_a_demo_file_verifies_after_the_step(rdemo_path):
     report = verify_store(rdemo_path)
     assert report.ok, report.problems
-    assert report.version == MIGRATION.version
+    assert report.version >= MIGRATION.version

@@ -47,6 +47,7 @@ def search(conn, query: str) -> set[int]:
     ("火", {0}), ("地震", {4}), ("危化品", {1}), ("370MHz", {2}), ("370mhz", {2}),
     ("Ⅲ级响应", {1}), ("136人", {3}), ("１３６", {3}), ("滑坡 转移", {3}), ("滑坡 地震", set()),
     ("4.2级", {4}), ("9001", {2}), ("泄漏，", {1}), ("县", {0, 4}),
+    ("Ⅰ级响应", set()), ("Ⅱ级", set()), ("Ⅲ", {1}),
 ])
 def test_queries_of_every_length_find_every_occurrence(conn, query, expected):
     assert search(conn, query) == expected

@@ -24,7 +24,7 @@ QUIET = 2 * 3600  # no other decision within this of KNOWN
 def busy_month(n: int = 100_000) -> list[TimelineEvent]:
     """``n`` events over 30 days, lanes weighted like a duty log, plus KNOWN in a quiet spell."""
     rng = np.random.default_rng(7)
-    weights = np.array([22, 18, 4, 2, 3, 7, 14, 28, 2], dtype=float)
+    weights = np.array([22, 18, 4, 3, 2, 3, 7, 14, 28, 2], dtype=float)  # follows LANE_KEYS
     lanes = rng.choice(len(LANE_KEYS), size=n - 1, p=weights / weights.sum())
     times = START + rng.random(n - 1) * 30 * 86400
     quiet = (lanes == LANE_KEYS.index("decision")) & (np.abs(times - KNOWN_AT) < QUIET)

@@ -4,13 +4,10 @@ officer takes: note, casualties, response decision, grade, report sent, close.""
 
 from __future__ import annotations
 
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from commandcentre.accounts import Permission, Session
-from commandcentre.errors import CommandCentreError, ValidationError
+from commandcentre.errors import CommandCentreError
 from commandcentre.hazards.names import hazard_name
 from commandcentre.i18n import tr
 from commandcentre.incidents.model import (
@@ -36,8 +33,8 @@ from commandcentre.incidents.model import (
     IncidentInput,
 )
 from commandcentre.incidents.service import IncidentService
+from commandcentre.plans import PlanService
 from commandcentre.reporting.service import CHANNELS, KINDS, ReportingService
-from commandcentre.reports.records import RecordReports
 from commandcentre.reports.sitrep_service import SitrepService
 from commandcentre.storage import Store
 from commandcentre.timeutil import format_local, zone
@@ -45,6 +42,7 @@ from commandcentre.timeutil import format_local, zone
 from ..forms import FormDialog
 from ..models import RecordTableModel, record_table
 from ..timeline import TimelineEvent, TimelineView
+from .incident_actions import IncidentActions
 from .reports import SitrepDialog
 
 STATUS_COLOURS = {"overdue": QColor("#f5c6c0"), "late": QColor("#fde9c8"),
@@ -56,7 +54,7 @@ def status_label(status: str) -> str:
             "late": tr("逾期后已报")}[status]
 
 
-class IncidentDetail(QWidget):
+class IncidentDetail(IncidentActions, QWidget):
     """One incident: header, actions, and three views of its record."""
 
     changed = Signal()
@@ -81,6 +79,9 @@ class IncidentDetail(QWidget):
                 ("grade", tr("自动定级"), Permission.INCIDENT_WRITE),
                 ("report", tr("登记报送"), Permission.INCIDENT_WRITE),
                 ("close", tr("处置结束"), Permission.INCIDENT_WRITE),
+                ("activate", tr("启动预案…"), Permission.INCIDENT_WRITE),
+                ("dispatch", tr("调度…"), Permission.INCIDENT_WRITE),
+                ("dispatch_status", tr("调度状态…"), Permission.INCIDENT_WRITE),
                 ("sitrep", tr("报告…"), Permission.READ),
                 ("print", tr("打印…"), Permission.READ)):
             button = QPushButton(text, objectName=f"action_{key}")
@@ -112,10 +113,25 @@ class IncidentDetail(QWidget):
             parent=self, background=lambda r: STATUS_COLOURS.get(r["status"]))
         self.obligations_view = record_table(self.obligations, name="obligationsTable",
                                              stretch=4)
+        self.checklist = RecordTableModel(
+            [("level", tr("级别")), ("owner_unit", tr("责任单位")), ("text", tr("措施")),
+             ("due", tr("时限")), ("state_text", tr("状态")), ("done", tr("完成时间"))],
+            parent=self, background=lambda r: STATUS_COLOURS.get(
+                {"overdue": "overdue", "done": "done"}.get(r["state"], "due")))
+        self.checklist_view = record_table(self.checklist, name="checklistTable", stretch=2)
+        self.complete_button = QPushButton(tr("完成选中措施"), objectName="completeItem")
+        self.complete_button.clicked.connect(self.complete_selected)
+        checklist_page = QWidget()
+        cl = QVBoxLayout(checklist_page)
+        self.plan_label = QLabel(objectName="activePlan", wordWrap=True)
+        cl.addWidget(self.plan_label)
+        cl.addWidget(self.checklist_view, 1)
+        cl.addWidget(self.complete_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, tr("时间线"))
         self.tabs.addTab(table_page, tr("记录表"))
         self.tabs.addTab(self.obligations_view, tr("报送时限"))
+        self.tabs.addTab(checklist_page, tr("预案措施"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(actions)
@@ -177,6 +193,44 @@ class IncidentDetail(QWidget):
         if entries:
             self.timeline.fit_all()
         self._fill_table()
+        self._fill_checklist(now)
+
+    def _fill_checklist(self, now) -> None:
+        plans = PlanService(self.store, self.incidents.hazards)
+        history = plans.activations(self.incident_id)
+        items = plans.checklist(self.incident_id, now)
+        self.checklist.set_rows([
+            {"id": i.id, "level": i.level, "owner_unit": i.owner_unit, "text": i.text,
+             "due": format_local(i.due_at, self.zone_name) if i.due_at else "—",
+             "state": i.state, "state_text": {"open": tr("未完成"), "done": tr("已完成"),
+                                              "overdue": tr("已超时")}[i.state],
+             "done": format_local(i.done_at, self.zone_name) if i.done_at else ""}
+            for i in items])
+        if history:
+            last = history[-1]
+            self.plan_label.setText(tr("已启动：{plan} {level}响应（共 {n} 项措施）",
+                                       plan=last.get("plan_title", ""), level=last["level"],
+                                       n=len(items)))
+        else:
+            self.plan_label.setText(tr("尚未启动预案。"))
+        self.complete_button.setEnabled(bool(items) and self.session.can(
+            Permission.INCIDENT_WRITE))
+
+    def complete_selected(self) -> None:
+        rows = self.checklist_view.selectionModel().selectedRows()
+        if not rows:
+            self.message.setText(tr("请先选中一项措施。"))
+            return
+        plans = PlanService(self.store, self.incidents.hazards)
+        for index in rows:
+            item = self.checklist.row(index.row())
+            if item["state"] != "done":
+                try:
+                    plans.complete_item(self.session, item["id"])
+                except CommandCentreError as err:
+                    self.message.setText(str(err))
+                    return
+        self._after_change()
 
     def _allowed(self, key: str) -> bool:
         permission = Permission.RESPONSE_DECIDE if key == "decide" else Permission.INCIDENT_WRITE
@@ -222,6 +276,12 @@ class IncidentDetail(QWidget):
             return None
         if key == "print":
             return self._print_dialog(iid)
+        if key == "dispatch":
+            return self._dispatch_dialog(iid)
+        if key == "activate":
+            return self._activate_dialog(iid)
+        if key == "dispatch_status":
+            return self._dispatch_status_dialog(iid)
         now = self._now_local()
         if key == "note":
             fields = [("text", tr("内容"), "multiline", ""),
@@ -277,45 +337,6 @@ class IncidentDetail(QWidget):
         self.dialog.accepted.connect(self._after_change)
         self.dialog.open()
         return self.dialog
-
-    def _print_dialog(self, iid: str) -> FormDialog:
-        """Printed records of the incident, rendered off the GUI thread, opened in the viewer."""
-        choices = [tr("时间线清单"), tr("应急处置卡（一页）"), tr("演练评估报告")]
-        records = RecordReports(self.store, self.incidents.hazards)
-        folder = Path(tempfile.mkdtemp(prefix="cc-print-"))
-
-        def submit(v):
-            which = choices.index(v["what"])
-            if which == 2 and not self.incidents.get(iid)["drill"]:
-                raise ValidationError(tr("演练评估报告只用于演练事件。"))
-            # Gather on this thread (the store's), render in the worker.
-            make = (records.timeline_doc, records.binder_doc, records.after_action_doc)[which]
-            doc = make(iid, folder / f"{v['what']}.pdf")
-            self.printing = True
-            self._print_pool(doc.build)
-
-        self.dialog = FormDialog(tr("打印"), [("what", tr("文书"), "choice", choices)], self,
-                                 submit=submit)
-        self.dialog.open()
-        return self.dialog
-
-    def _print_pool(self, fn) -> None:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-print")
-        future = pool.submit(fn)
-        future.add_done_callback(lambda f: self._printed.emit(f))
-        pool.shutdown(wait=False)
-
-    def _show_printed(self, future) -> None:
-        self.printing = False
-        error = future.exception()
-        if error is not None:
-            if not isinstance(error, (OSError, CommandCentreError)):
-                raise error
-            self.message.setText(tr("未能生成：{error}", error=str(error)))
-            return
-        self.last_printed = future.result()
-        self.message.setText(tr("已生成：{path}", path=str(self.last_printed)))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_printed)))
 
     def _run(self, action) -> None:
         try:

@@ -5,7 +5,20 @@ from __future__ import annotations
 import argparse
 
 from ...i18n import tr
-from . import accounts, comms, duty, incident, plugins, records, report, roster, rota, rules, store
+from . import (
+    accounts,
+    comms,
+    duty,
+    incident,
+    plans,
+    plugins,
+    records,
+    report,
+    roster,
+    rota,
+    rules,
+    store,
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,3 +35,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     report.register(sub, common)
     comms.register(sub, common)
     roster.register(sub, common)
+    plans.register(sub, common)

@@ -146,5 +146,5 @@ BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
 """ for t in _APPEND_ONLY)
 
 # v1.6 is the signed situation reports (m1_6); this step comes after it.
-MIGRATION = Migration((1, 7), "plans: library, sections, search index, activation checklists",
+MIGRATION = Migration((1, 8), "plans: library, sections, search index, activation checklists",
                       split_sql(SQL))
