@@ -95,6 +95,16 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_db_without_plans(tmp_path_factory) -> Path:
+    """The demo county with an empty plan library, for tests that import plans themselves."""
+    from commandcentre.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-no-plans") / "demo.db"
+    build_demo(path, plans=False)
+    return path
+
+
 @pytest.fixture
 def demo_copy(demo_db, tmp_path) -> Path:
     """A private copy of the demo county store, free to change."""

@@ -38,14 +38,17 @@ def load_dataset(path: Path | None = None) -> dict:
 
 
 def build_demo(path: str | Path, *, clock: Clock | None = None,
-               dataset: dict | None = None) -> dict[str, Any]:
-    """Create the demo county in a new store at ``path``; return counts of what was made."""
+               dataset: dict | None = None, plans: bool = True) -> dict[str, Any]:
+    """Create the demo county in a new store at ``path``; return counts of what was made.
+
+    ``plans=False`` leaves the plan library empty (for tests that fill it themselves).
+    """
     data = dataset or load_dataset()
     store = Store.open(path, create=True, clock=clock)
     try:
         if store.scalar("SELECT count(*) FROM account"):
             raise ValidationError(tr("数据库中已有数据，未生成演示县：{path}", path=str(path)))
-        return _Builder(store, data).run()
+        return _Builder(store, data, with_plans=plans).run()
     finally:
         store.close()
 
@@ -61,8 +64,9 @@ def _in_period(day: date, start: str, end: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, store: Store, data: dict):
+    def __init__(self, store: Store, data: dict, *, with_plans: bool = True):
         self.store = store
+        self.with_plans = with_plans
         self.data = data
         self.session: Session = system_session("demo")
         self.townships: dict[str, str] = {}
@@ -79,7 +83,7 @@ class _Builder:
         self._shelters()
         self._equipment()
         self._incidents()
-        plans = self._plans()
+        plans = self._plans() if self.with_plans else 0
         settings = Settings(self.store)
         settings.set(self.session, "demo", True)
         settings.set(self.session, "county.name", self.data["county"]["name"])

@@ -129,3 +129,12 @@ def test_dataset_cross_references_are_consistent():
             if "team" in event:
                 assert event["team"] in teams
     json.dumps(DATA, ensure_ascii=False)  # plain JSON data, nothing exotic
+
+
+def test_the_demo_county_ships_its_twelve_plans(demo):
+    from commandcentre.plans import PlanService
+
+    plans = PlanService(demo).list()
+    assert len(plans) == 12
+    assert {p["type"] for p in plans} >= {"总体", "专项", "乡镇简明操作手册", "企业现场处置方案"}
+    assert PlanService(demo).search("液氯")

@@ -49,11 +49,11 @@ NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def plan_db(plans_schema, demo_db, tmp_path):
-    """A private copy of the demo county (copied page by page, so the shared one is never
-    migrated), brought to the plans schema."""
+def plan_db(plans_schema, demo_db_without_plans, tmp_path):
+    """A private copy of the demo county with an empty plan library (copied page by page, so
+    the shared one is never migrated), brought to the plans schema."""
     path = tmp_path / "plans.db"
-    src, dst = sqlite3.connect(demo_db), sqlite3.connect(path)
+    src, dst = sqlite3.connect(demo_db_without_plans), sqlite3.connect(path)
     try:
         src.backup(dst)
     finally:
