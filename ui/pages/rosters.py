@@ -240,7 +240,7 @@ class RostersPage(QTabWidget):
         cl = QVBoxLayout(compliance)
         self.findings_count = QLabel(objectName="findingsCount")
         cl.addWidget(self.findings_count)
-        cl.addWidget(record_table(self.findings_model, name="findings", stretch=2), 1)
+        cl.addWidget(record_table(self.findings_model, name="findings"), 1)
         self.addTab(compliance, tr("合规检查"))
         for kind, title, columns in _registers():
             tab = RegisterTab(store, session, kind, columns)
