@@ -87,3 +87,10 @@ def test_observer_cannot_import(qtbot, demo_store, login_as):
     widget = RostersPage(demo_store, login_as("guancha"))
     qtbot.addWidget(widget)
     assert not widget.tabs["teams"].import_button.isEnabled()
+
+
+def test_selecting_a_row_shows_every_field(qtbot, page):
+    teams = page.tabs["teams"]
+    teams.view.selectRow(0)
+    teams.view.setCurrentIndex(teams.proxy.index(0, 0))
+    assert "驻地" in teams.detail.text() and "专长" in teams.detail.text()

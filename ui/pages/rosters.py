@@ -3,6 +3,8 @@ import (preview first, then all or nothing) / export of the office sheets."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -75,6 +78,18 @@ def _registers() -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
+def _extra_labels() -> dict[str, str]:
+    """Names for the fields a detail pane shows beyond the table's columns."""
+    return {"base": tr("驻地"), "specialities": tr("专长"), "equipment": tr("装备"),
+            "owner_unit": tr("所属单位"), "fulltime": tr("专职"), "rule": tr("依据"),
+            "lat": tr("纬度"), "lon": tr("经度"), "hazards": tr("灾种"), "party": tr("党员"),
+            "militia": tr("民兵"), "drilled": tr("参加演练"), "address": tr("地址"),
+            "area_m2": tr("面积（平方米）"), "facilities_json": tr("设施"), "grade": tr("等级"),
+            "reserve_type": tr("储备方式"), "warehouse_level": tr("物资库层级"),
+            "fax": tr("传真"), "note": tr("备注"), "source": tr("来源"), "plate": tr("车牌"),
+            "out": tr("已调出"), "id_key": tr("身份标识"), "public_post": tr("公益性岗位")}
+
+
 def _rows(store: Store, kind: str) -> list[dict]:
     if kind == "teams":
         return TeamService(store).list(limit=5000)
@@ -105,6 +120,7 @@ class RegisterTab(QWidget):
     def __init__(self, store: Store, session: Session, kind: str, columns, parent=None):
         super().__init__(parent)
         self.store, self.session, self.kind = store, session, kind
+        self.columns = list(columns)
         self.search = QLineEdit(objectName=f"search_{kind}")
         self.search.setPlaceholderText(tr("筛选：任意列包含的文字"))
         self.model = RecordTableModel(
@@ -131,11 +147,32 @@ class RegisterTab(QWidget):
         for w in (self.search, self.import_button, self.export_button, self.count):
             bar.addWidget(w)
         bar.setStretch(0, 1)
+        self.detail = QLabel(objectName=f"detail_{kind}", wordWrap=True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumWidth(260)
+        self.view.selectionModel().currentRowChanged.connect(self._show_detail)
+        split = QSplitter()
+        split.addWidget(self.view)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 1)
+        split.setSizes([900, 320])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self.refresh()
+
+    def _show_detail(self, current, _previous=None) -> None:
+        """Every field of the selected record, not only the table's columns."""
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = self.model.row(self.proxy.mapToSource(current).row())
+        labels = {**_extra_labels(), **dict(self.columns)}
+        lines = [f"<b>{escape(labels.get(k, k))}</b>：{escape('' if v is None else str(v))}"
+                 for k, v in row.items() if k != "id" and not k.endswith("_id")]
+        self.detail.setText("<br>".join(lines))
 
     def refresh(self) -> None:
         rows = _rows(self.store, self.kind)
