@@ -90,9 +90,10 @@ def find_spans(text: str, query: str) -> list[tuple[int, int]]:
 
 
 def snippet(text: str, query: str, *, width: int = 60, mark: tuple[str, str] = ("【", "】"),
-            ) -> str:
-    """A piece of ``text`` around the first match, with every match inside it marked."""
-    spans = find_spans(text, query)
+            spans: list[tuple[int, int]] | None = None) -> str:
+    """A piece of ``text`` around the first match, with every match inside it marked
+    (``spans``: the matches, when the caller found them already)."""
+    spans = find_spans(text, query) if spans is None else spans
     if not spans:
         return text[:width] + ("…" if len(text) > width else "")
     begin = max(0, spans[0][0] - width // 3)
@@ -105,9 +106,7 @@ def snippet(text: str, query: str, *, width: int = 60, mark: tuple[str, str] = (
         out += [text[pos:s], mark[0], text[s:e], mark[1]]
         pos = e
     out.append(text[pos:end])
-    prefix = "…" if begin > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + "".join(out) + suffix
+    return ("…" if begin > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
 def contains(text: str, query: str) -> bool:

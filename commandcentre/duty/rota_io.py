@@ -26,6 +26,7 @@ from ..county import CountyService
 from ..errors import CommandCentreError, ValidationError
 from ..i18n import tr
 from ..storage import Store
+from ..tabular.reading import read_csv_text
 from ..timeutil import to_local
 from .rota import People, PlannedShift, RotaRejected, clean_name, rota_zone, validate_shifts
 from .rota import write_shifts as _write
@@ -178,17 +179,7 @@ def _xlsx_grids(path: Path) -> list[list[list[object]]]:
 
 
 def _csv_grid(path: Path) -> list[list[object]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(tr("找不到文件：{path}", path=str(path))) from None
-    except OSError:
-        raise ValidationError(tr("无法读取表格文件：{path}", path=str(path))) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves GBK
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+    return [list(r) for r in csv.reader(io.StringIO(read_csv_text(path)))]
 
 
 def _find_header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:

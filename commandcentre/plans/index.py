@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..search import snippet as _snippet
+
 _ROMAN_WORD = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")  # Ⅰ–ⅩⅩⅩⅨ, as letters, lower case
 
 
@@ -109,19 +111,6 @@ def matches(text: str, query: str) -> bool:
 
 def snippet(text: str, query: str, *, width: int = 60, mark: tuple[str, str] = ("【", "】"),
             spans: list[tuple[int, int]] | None = None) -> str:
-    """A piece of ``text`` around the first match, with every match inside it marked
-    (``spans``: the matches, when already found with :func:`find_spans`)."""
-    spans = find_spans(text, query) if spans is None else spans
-    if not spans:
-        return text[:width] + ("…" if len(text) > width else "")
-    begin = max(0, spans[0][0] - width // 3)
-    end = min(len(text), begin + width)
-    out, pos = [], begin
-    for s, e in spans:
-        if e <= begin or s >= end:
-            continue
-        s, e = max(s, begin), min(e, end)
-        out += [text[pos:s], mark[0], text[s:e], mark[1]]
-        pos = e
-    out.append(text[pos:end])
-    return ("…" if begin > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+    """A piece of ``text`` around the first match, every match marked (plans' own spans)."""
+    return _snippet(text, query, width=width, mark=mark,
+                    spans=find_spans(text, query) if spans is None else spans)

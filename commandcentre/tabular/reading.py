@@ -122,7 +122,8 @@ def _xlsx_sheets(path: Path, stack) -> list[tuple[str, Iterator[tuple[int, list[
             for ws in order]
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+def read_csv_text(path: Path) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), else GBK as Excel saves it in China."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -130,9 +131,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     except OSError:
         raise ValidationError(tr("无法读取表格文件：{path}", path=str(path))) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves GBK
+        return raw.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves GBK
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    text = read_csv_text(path)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     for n, line in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
