@@ -272,3 +272,19 @@ def test_tampering_before_an_upgrade_is_still_reported_after_it(db_path):
     store.close()
     report = verify_store(db_path)
     assert not report.ok and report.problems[0].record_id == iid
+
+
+def test_migration_1_9(db_path):
+    store = open_at(db_path, (1, 8))
+    migrate(store, upto=(1, 9))
+    assert {"comms_device", "comms_message", "position_report"} <= tables(store)
+    store.conn.execute("INSERT INTO comms_device (id, name, protocol, port, created_at)"
+                       " VALUES ('d', '北斗', 'beidou', 'COM3', 't')")
+    with pytest.raises(sqlite3.IntegrityError):  # a latitude is a latitude
+        store.conn.execute("INSERT INTO position_report (id, device_id, source, lat, lon,"
+                           " received_at) VALUES ('p', 'd', 's', 91, 0, 't')")
+    store.conn.execute("INSERT INTO position_report (id, device_id, source, lat, lon,"
+                       " received_at) VALUES ('p', 'd', 's', 25.8, 99.5, 't')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("UPDATE position_report SET lat = 0")
+    store.close()

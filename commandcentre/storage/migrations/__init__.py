@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 
 
 def _load() -> list[Migration]:
-    from . import m1_0, m1_1, m1_2, m1_3, m1_4, m1_5, m1_6, m1_7, m1_8
+    from . import m1_0, m1_1, m1_2, m1_3, m1_4, m1_5, m1_6, m1_7, m1_8, m1_9
 
-    steps = [m.MIGRATION for m in (m1_0, m1_1, m1_2, m1_3, m1_4, m1_5, m1_6, m1_7, m1_8)]
+    steps = [m.MIGRATION for m in (m1_0, m1_1, m1_2, m1_3, m1_4, m1_5, m1_6, m1_7, m1_8,
+                                   m1_9)]
     assert [s.version for s in steps] == sorted(s.version for s in steps)
     return steps
 

@@ -1,0 +1,188 @@
+"""CommsService: devices, and what comes over them into the record.
+
+An incoming short message becomes a ``comms_message`` and, when exactly one real incident is
+being handled, a ``radio`` entry on its timeline; a position report is kept and becomes the
+team's last known position. Card numbers, PDT radio ids and phone numbers are matched to
+members through the rosters. Outgoing messages are recorded as queued and follow the
+terminal's feedback (accepted / failed); the message text for a drill incident is prefixed
+【演练】 so nobody on air takes it for real (PRODUCT.md §2.9).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..accounts import Permission, Session, system_session
+from ..errors import NotFound, ValidationError
+from ..i18n import tr
+from ..storage import Store
+from ..timeutil import to_storage
+from .events import Decoded, Position, SendFeedback, ShortMessage
+
+PROTOCOLS = ("beidou", "nmea", "sms", "hdap")
+DRILL_PREFIX = "【演练】"
+
+
+class CommsService:
+    """Reading and writing comms records; ingest runs as the device (``comms:<name>``)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # -- devices ---------------------------------------------------------------------------
+
+    def add_device(self, session: Session, *, name: str, protocol: str, port: str,
+                   baudrate: int = 115200, address: str = "", team: str = "") -> str:
+        session.require(Permission.REGISTER_WRITE)
+        if protocol not in PROTOCOLS:
+            raise ValidationError(tr("协议应为：{choices}", choices="、".join(PROTOCOLS)))
+        if not name.strip() or not port.strip():
+            raise ValidationError(tr("设备名称和端口不能为空。"))
+        team_id = None
+        if team.strip():
+            team_id = self.store.scalar("SELECT id FROM team WHERE name = ?", (team.strip(),))
+            if team_id is None:
+                raise NotFound(tr("没有此队伍：{name}", name=team))
+        if self.store.scalar("SELECT 1 FROM comms_device WHERE name = ?", (name.strip(),)):
+            raise ValidationError(tr("已有同名设备：{name}", name=name))
+        with self.store.write(session, Permission.REGISTER_WRITE) as w:
+            return w.insert("comms_device", {
+                "name": name.strip(), "protocol": protocol, "port": port.strip(),
+                "baudrate": int(baudrate), "address": address.strip(), "team_id": team_id,
+                "created_at": to_storage(self.store.clock.now())}, action="comms.device.add")
+
+    def devices(self) -> list[dict]:
+        return self.store.query("SELECT d.*, t.name AS team FROM comms_device d LEFT JOIN team t"
+                                " ON t.id = d.team_id ORDER BY d.name")
+
+    def device(self, name_or_id: str) -> dict:
+        row = self.store.one("SELECT * FROM comms_device WHERE id = ? OR name = ?",
+                             (name_or_id, name_or_id))
+        if row is None:
+            raise NotFound(tr("没有此通信设备：{name}", name=name_or_id))
+        return row
+
+    # -- who is who ------------------------------------------------------------------------
+
+    def who(self, peer: str | None) -> dict | None:
+        """The roster member a card number, radio id or phone belongs to."""
+        if not peer:
+            return None
+        key = peer.lstrip("0") or "0"
+        return self.store.one(
+            "SELECT m.id, m.name, m.team_id, t.name AS team FROM member m JOIN team t ON"
+            " t.id = m.team_id WHERE m.beidou_card = ? OR ltrim(m.beidou_card, '0') = ? OR"
+            " m.pdt_id = ? OR m.phone = ? LIMIT 1", (peer, key, peer, peer))
+
+    def active_incident(self) -> dict | None:
+        """The incident radio traffic belongs to: the one real incident being handled."""
+        rows = self.store.query("SELECT * FROM incident WHERE status = '处置中' AND drill = 0"
+                                " ORDER BY received_at DESC LIMIT 2")
+        return rows[0] if len(rows) == 1 else None
+
+    # -- ingest ----------------------------------------------------------------------------
+
+    def ingest(self, device_id: str, items: list[Decoded], *, device_name: str = "") -> dict:
+        """Store what a link decoded, in one transaction (a batch); return counts."""
+        session = system_session(f"comms:{device_name or device_id[:8]}")
+        now = self.store.clock.now()
+        counts = {"messages": 0, "positions": 0, "feedback": 0}
+        incident = self.active_incident()
+        with self.store.write(session, Permission.INCIDENT_WRITE) as w:
+            for item in items:
+                event = getattr(item, "event", item)
+                if isinstance(event, ShortMessage) and event.sender:
+                    self._message_in(w, device_id, event, incident, now)
+                    counts["messages"] += 1
+                elif isinstance(event, Position):
+                    self._position(w, device_id, event, now)
+                    counts["positions"] += 1
+                elif isinstance(event, SendFeedback):
+                    counts["feedback"] += 1
+        return counts
+
+    def _message_in(self, w, device_id: str, event: ShortMessage, incident, now: datetime):
+        member = self.who(event.sender)
+        at = to_storage(now)
+        w.insert("comms_message", {
+            "device_id": device_id, "direction": "in", "peer": event.sender,
+            "member_id": member["id"] if member else None,
+            "team_id": member["team_id"] if member else None, "text": event.text,
+            "status": "received", "incident_id": incident["id"] if incident else None,
+            "at": at, "updated_at": at}, action="comms.message.in")
+        if incident is not None:
+            who = f"{member['team']} {member['name']}" if member else event.sender
+            w.insert("timeline_event", {
+                "incident_id": incident["id"], "at": at, "kind": "radio",
+                # The record's own language, not the operator's UI language.
+                "text": f"{who}（{event.sender}）：{event.text}", "recorded_by": w.actor,
+                "recorded_at": at},
+                action="comms.timeline")
+
+    def _position(self, w, device_id: str, event: Position, now: datetime) -> None:
+        source = event.source_id or self.store.scalar(
+            "SELECT address FROM comms_device WHERE id = ?", (device_id,)) or device_id
+        member = self.who(str(source))
+        team_id = member["team_id"] if member else self.store.scalar(
+            "SELECT team_id FROM comms_device WHERE id = ?", (device_id,))
+        fix = getattr(event, "fix_time", None)
+        w.insert("position_report", {
+            "device_id": device_id, "source": str(source),
+            "member_id": member["id"] if member else None, "team_id": team_id,
+            "lat": float(event.lat), "lon": float(event.lon),
+            "fix_time": to_storage(fix) if isinstance(fix, datetime) else None,
+            "received_at": to_storage(now)}, action="comms.position")
+
+    # -- outgoing --------------------------------------------------------------------------
+
+    def queue(self, session: Session, device_id: str, recipient: str, text: str) -> dict:
+        """Record an outgoing message as queued (the drill prefix added when due)."""
+        session.require(Permission.DUTY_WRITE)
+        if not text.strip() or not recipient.strip():
+            raise ValidationError(tr("收信人和内容不能为空。"))
+        drill = self.store.scalar("SELECT count(*) FROM incident WHERE status = '处置中' AND"
+                                  " drill = 1") and not self.active_incident()
+        body = text.strip()
+        if drill and not body.startswith(DRILL_PREFIX):
+            body = DRILL_PREFIX + body
+        member = self.who(recipient.strip())
+        at = to_storage(self.store.clock.now())
+        with self.store.write(session, Permission.DUTY_WRITE) as w:
+            mid = w.insert("comms_message", {
+                "device_id": device_id, "direction": "out", "peer": recipient.strip(),
+                "member_id": member["id"] if member else None,
+                "team_id": member["team_id"] if member else None, "text": body,
+                "status": "queued", "at": at, "updated_at": at}, action="comms.message.queue")
+        return self.store.get("comms_message", mid)
+
+    def mark(self, message_id: str, status: str, *, device_name: str = "") -> None:
+        """The terminal's feedback for an outgoing message (sending / accepted / failed)."""
+        row = self.store.get("comms_message", message_id)
+        if row is None:
+            raise NotFound(tr("没有此消息：{id}", id=message_id))
+        session = system_session(f"comms:{device_name or row['device_id'][:8]}")
+        changes = {"status": status, "updated_at": to_storage(self.store.clock.now())}
+        if status == "sending":
+            changes["attempts"] = row["attempts"] + 1
+        with self.store.write(session, Permission.DUTY_WRITE) as w:
+            w.update("comms_message", message_id, changes, action=f"comms.message.{status}")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def messages(self, *, peer: str | None = None, limit: int = 200) -> list[dict]:
+        sql = ("SELECT c.*, m.name AS member, t.name AS team FROM comms_message c LEFT JOIN"
+               " member m ON m.id = c.member_id LEFT JOIN team t ON t.id = c.team_id")
+        params: list = []
+        if peer:
+            sql += " WHERE c.peer = ?"
+            params.append(peer)
+        return self.store.query(sql + " ORDER BY c.at DESC, c.rowid DESC LIMIT ?",
+                                [*params, limit])
+
+    def last_positions(self) -> list[dict]:
+        """The latest position of each reporting source, with its team."""
+        return self.store.query(
+            "SELECT p.*, t.name AS team, m.name AS member FROM position_report p"
+            " LEFT JOIN team t ON t.id = p.team_id LEFT JOIN member m ON m.id = p.member_id"
+            " WHERE p.rowid IN (SELECT max(rowid) FROM position_report GROUP BY source)"
+            " ORDER BY p.received_at DESC")
