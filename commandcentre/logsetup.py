@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import os
 from pathlib import Path
 
 from .paths import log_dir
@@ -23,7 +22,7 @@ def configure(*, console_level: int = logging.WARNING) -> Path | None:
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
-    folder = Path(os.environ.get("COMMANDCENTRE_LOG_DIR") or log_dir())
+    folder = log_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "commandcentre.log"

@@ -33,5 +33,8 @@ def default_db_path() -> Path:
 
 
 def log_dir() -> Path:
-    """Per-user log folder."""
+    """Log folder: ``$COMMANDCENTRE_LOG_DIR`` or the per-user log folder."""
+    env = os.environ.get("COMMANDCENTRE_LOG_DIR")
+    if env:
+        return Path(env)
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

@@ -18,7 +18,7 @@ from ..context import Context
 
 
 def register(sub, common) -> None:
-    comms = sub.add_parser("comms", parents=[common], help=tr("通信：解码串口抓包"))
+    comms = sub.add_parser("comms", parents=[common], help=tr("通信：设备、收发、模拟、解码"))
     s = comms.add_subparsers(dest="comms_command", required=True, metavar="ACTION")
     p = s.add_parser("decode", parents=[common],
                      help=tr("解码原始抓包文件：列出每条语句和每条拒收及其原因"))
@@ -29,6 +29,9 @@ def register(sub, common) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help=tr("GGA/GLL 定位所在的 UTC 日期（这两种语句只带时刻）"))
     p.set_defaults(handler=cmd_decode)
+    from . import comms_links
+
+    comms_links.register(s, common)
 
 
 def reason_label(reason: str) -> str:
