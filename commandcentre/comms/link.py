@@ -88,6 +88,16 @@ class SerialLink:
         if self.traffic:
             self.traffic.record(self.name, ">", data)
 
+    def set_baudrate(self, baudrate: int) -> None:
+        """Change the rate (auto-probe); kept for reopening after a reconnect."""
+        with self._write_lock:
+            self.baudrate = baudrate
+            if self._serial is not None:
+                try:
+                    self._serial.baudrate = baudrate
+                except (serial.SerialException, OSError, ValueError) as err:
+                    log.warning("link %s: cannot set %d baud: %s", self.name, baudrate, err)
+
     # -- the reader ------------------------------------------------------------------------
 
     def _set_state(self, state: str) -> None:

@@ -16,6 +16,7 @@ from ..accounts import Permission, Session, system_session
 from ..errors import NotFound, ValidationError
 from ..i18n import tr
 from ..storage import Store
+from ..tabular import phone_key
 from ..timeutil import to_storage
 from .events import Decoded, Position, SendFeedback, ShortMessage
 
@@ -65,14 +66,16 @@ class CommsService:
     # -- who is who ------------------------------------------------------------------------
 
     def who(self, peer: str | None) -> dict | None:
-        """The roster member a card number, radio id or phone belongs to."""
+        """The roster member a card number, radio id, phone or satellite phone belongs to."""
         if not peer:
             return None
-        key = peer.lstrip("0") or "0"
+        card = peer.lstrip("0") or "0"
+        phone = phone_key(peer)  # +8613… and 13… are the same phone
         return self.store.one(
             "SELECT m.id, m.name, m.team_id, t.name AS team FROM member m JOIN team t ON"
             " t.id = m.team_id WHERE m.beidou_card = ? OR ltrim(m.beidou_card, '0') = ? OR"
-            " m.pdt_id = ? OR m.phone = ? LIMIT 1", (peer, key, peer, peer))
+            " m.pdt_id = ? OR m.phone IN (?, ?) OR m.sat_phone IN (?, ?) LIMIT 1",
+            (peer, card, peer, peer, phone, peer, phone))
 
     def active_incident(self) -> dict | None:
         """The incident radio traffic belongs to: the one real incident being handled."""
@@ -155,17 +158,29 @@ class CommsService:
                 "status": "queued", "at": at, "updated_at": at}, action="comms.message.queue")
         return self.store.get("comms_message", mid)
 
-    def mark(self, message_id: str, status: str, *, device_name: str = "") -> None:
-        """The terminal's feedback for an outgoing message (sending / accepted / failed)."""
+    def mark(self, message_id: str, status: str, *, device_name: str = "",
+             reference: str | None = None, note: str | None = None) -> None:
+        """An outgoing message's progress: sending / queued (retry) / accepted / delivered /
+        failed, with the receipt reference and the reason shown to the operator."""
         row = self.store.get("comms_message", message_id)
         if row is None:
             raise NotFound(tr("没有此消息：{id}", id=message_id))
         session = system_session(f"comms:{device_name or row['device_id'][:8]}")
-        changes = {"status": status, "updated_at": to_storage(self.store.clock.now())}
+        changes: dict = {"status": status, "updated_at": to_storage(self.store.clock.now())}
         if status == "sending":
             changes["attempts"] = row["attempts"] + 1
+        if reference is not None:
+            changes["reference"] = reference
+        if note is not None:
+            changes["note"] = note
         with self.store.write(session, Permission.DUTY_WRITE) as w:
             w.update("comms_message", message_id, changes, action=f"comms.message.{status}")
+
+    def outgoing(self, device_id: str) -> list[dict]:
+        """Messages for ``device_id`` still to go out (queued, or sending when a run ended)."""
+        return self.store.query(
+            "SELECT * FROM comms_message WHERE device_id = ? AND status IN ('queued', 'sending')"
+            " ORDER BY at, rowid", (device_id,))
 
     # -- reading ---------------------------------------------------------------------------
 

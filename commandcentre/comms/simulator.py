@@ -68,6 +68,10 @@ class SimulatedTerminal:
             return encode_sentence("BDFKI", ["TXA", "Y", "Y", "0", "0000"])
         return b""
 
+    def keypad_send(self) -> None:
+        """Someone sent from the terminal's own keypad: the interval starts again now."""
+        self._last_send = self.clock()
+
     @staticmethod
     def message(sender: str, text: str, *, mode: str = "hanzi") -> bytes:
         """An incoming ``$BDTXR`` as the terminal would print it."""
@@ -87,14 +91,28 @@ class SimulatedTerminal:
             "E" if lon >= 0 else "W", "0.0", "0.0", day, "", "", "A"])
 
 
-class PtyTerminal:
-    """A :class:`SimulatedTerminal` served on a pseudo-terminal; ``path`` is the port to open."""
+def _speed_constant(baudrate: int) -> int:
+    import termios
 
-    def __init__(self, terminal: SimulatedTerminal | None = None):
+    return getattr(termios, f"B{baudrate}")
+
+
+class PtyTerminal:
+    """A :class:`SimulatedTerminal` served on a pseudo-terminal; ``path`` is the port to open.
+
+    With ``baudrate`` set, the terminal behaves like a UART at that rate: while the host's
+    side of the pty is set to another speed, what the host writes arrives as garbage and the
+    terminal's answers reach the host as garbage too (a pty carries the speed setting but does
+    not enforce it, so the simulator checks it on every read).
+    """
+
+    def __init__(self, terminal: SimulatedTerminal | None = None, *,
+                 baudrate: int | None = None):
         import pty  # POSIX only; on Windows pair two COM ports with com0com instead
         import tty
 
         self.terminal = terminal or SimulatedTerminal()
+        self._speed = _speed_constant(baudrate) if baudrate else None
         self.master, slave = pty.openpty()
         tty.setraw(slave)  # no echo, no line discipline: bytes pass as they are
         self.path = os.ttyname(slave)
@@ -117,9 +135,23 @@ class PtyTerminal:
             if not data:
                 continue
             self.received += data
+            if not self.rate_matches():
+                self.write(bytes(b | 0x80 for b in data[:16]))  # framing errors, not answers
+                continue
             reply = self.terminal.receive(data)
             if reply:
                 self.write(reply)
+
+    def rate_matches(self) -> bool:
+        """Whether the host has set the port to the terminal's speed (always, without one)."""
+        if self._speed is None:
+            return True
+        import termios
+
+        try:
+            return termios.tcgetattr(self._slave)[5] == self._speed
+        except termios.error:
+            return False
 
     def write(self, data: bytes) -> None:
         """Bytes from the 'terminal' to the host (scripted positions, messages)."""

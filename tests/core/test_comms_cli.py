@@ -31,20 +31,44 @@ def db(demo_copy, monkeypatch, terminal, capsys):
     return str(demo_copy)
 
 
-def test_send_is_accepted_then_refused_within_the_service_interval(db, terminal, capsys):
+def test_send_is_accepted_then_waits_in_the_outbox_within_the_service_interval(db, terminal,
+                                                                               capsys):
     code = main(["--db", db, "--json", "comms", "send", "北斗指挥机", "--to", "0100001",
                  "--text", "请报告火线位置"])
     out = json.loads(capsys.readouterr().out)
-    assert code == 0 and out["accepted"]
+    assert code == 0 and out["status"] == "accepted" and out["attempts"] == 1
     assert terminal.terminal.sent[0][1].decode("gbk") == "请报告火线位置"
+    # A second run knows nothing of the first send: the terminal refuses with a wait, and the
+    # message stays queued (not failed) with the reason, for the next listen to send.
     code = main(["--db", db, "--json", "comms", "send", "北斗指挥机", "--to", "0100001",
-                 "--text", "第二条"])
+                 "--text", "第二条", "--timeout", "3"])
     out = json.loads(capsys.readouterr().out)
-    assert code == 1 and not out["accepted"] and out["wait_s"] > 50
+    assert code == 1 and out["status"] == "queued" and "等待" in out["note"]
     with Store.open(db) as store:
         statuses = [r["status"] for r in store.query(
             "SELECT status FROM comms_message WHERE direction = 'out' ORDER BY rowid")]
-    assert statuses == ["accepted", "failed"]
+    assert statuses == ["accepted", "queued"]
+    assert len(terminal.terminal.sent) == 1
+
+
+def test_listen_sends_what_send_left_queued(demo_copy, monkeypatch, capsys):
+    sim = PtyTerminal(SimulatedTerminal(CardSettings(interval_s=2)))
+    try:
+        monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
+        monkeypatch.setenv("COMMANDCENTRE_USER", "admin")
+        db = str(demo_copy)
+        assert main(["--db", db, "comms", "device-add", "北斗", "--protocol", "beidou",
+                     "--port", sim.path]) == 0
+        sim.terminal.keypad_send()
+        assert main(["--db", db, "--json", "comms", "send", "北斗", "--to", "0100001",
+                     "--text", "集合", "--timeout", "0.5"]) == 1
+        capsys.readouterr()
+        assert main(["--db", db, "--json", "comms", "listen", "北斗", "--duration", "5"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["sent"] == 1
+        assert [t.decode("gbk") for _, t in sim.terminal.sent] == ["集合"]
+    finally:
+        sim.close()
 
 
 def test_listen_ingests_messages_and_positions(db, terminal, capsys):

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import queue
 import time
 
 from ...accounts import Permission
-from ...comms import beidou
-from ...comms.events import SendFeedback
-from ...comms.link import SerialLink
+from ...comms.runner import DeviceRunner
 from ...comms.service import PROTOCOLS, CommsService
 from ...comms.simulator import PtyTerminal, SimulatedTerminal
-from ...comms.traffic import TrafficLog
-from ...errors import EXIT_FAILED, EXIT_OK, ValidationError
+from ...errors import EXIT_FAILED, EXIT_OK
 from ...i18n import tr
-from ...paths import log_dir
 from ..context import Context
-
-DIALECT = {"beidou": "beidou", "nmea": "nmea", "sms": "at"}
 
 
 def register(s, common) -> None:
@@ -46,7 +39,8 @@ def register(s, common) -> None:
     p.add_argument("device")
     p.add_argument("--to", required=True, help=tr("收信卡号"))
     p.add_argument("--text", required=True)
-    p.add_argument("--timeout", type=float, default=10)
+    p.add_argument("--timeout", type=float, default=10,
+                   help=tr("最多等待终端回执的秒数；未发出的消息留在发信队列"))
     p.set_defaults(handler=cmd_send)
 
 
@@ -93,54 +87,35 @@ def cmd_simulate(ctx: Context) -> int:
     return EXIT_OK
 
 
-def _link(device: dict, events: queue.Queue) -> SerialLink:
-    """Start a link to ``device``; its traffic goes to ``<logs>/traffic/<name>.log``."""
-    if device["protocol"] not in DIALECT:
-        raise ValidationError(tr("{protocol} 设备不走串口。", protocol=device["protocol"]))
-    traffic = TrafficLog(log_dir() / "traffic" / f"{device['name']}.log")
-    link = SerialLink(device["name"], device["port"], dialect=DIALECT[device["protocol"]],
-                      baudrate=device["baudrate"], on_event=events.put, traffic=traffic)
-    link.start()
-    return link
-
-
-def _stop(link: SerialLink) -> None:
-    link.stop()
-    if link.traffic is not None:
-        link.traffic.close()
-
-
 def cmd_listen(ctx: Context) -> int:
     ctx.login().require(Permission.READ)
-    service = CommsService(ctx.store())
-    device = service.device(ctx.args.device)
-    events: queue.Queue = queue.Queue()
-    link = _link(device, events)
-    running, total = _until(ctx.args.duration), {"messages": 0, "positions": 0}
+    device = CommsService(ctx.store()).device(ctx.args.device)
+    runner = DeviceRunner(ctx.store(), device)
+    running, total = _until(ctx.args.duration), {"messages": 0, "positions": 0, "sent": 0}
+    runner.start()
+
+    def count(result) -> None:
+        total["messages"] += result.messages
+        total["positions"] += result.positions
+        total["sent"] += sum(u.status == "accepted" for u in result.updates)
+        if result.changed and not ctx.as_json:
+            print(tr("收到：消息 {messages} 条，定位 {positions} 条", messages=result.messages,
+                     positions=result.positions), flush=True)
+
     try:
         while running():
-            batch = []
-            try:
-                batch.append(events.get(timeout=0.2))
-                while True:
-                    batch.append(events.get_nowait())
-            except queue.Empty:
-                pass
-            if batch:
-                # One transaction a batch: a burst of positions costs one fsync, not one each.
-                counts = service.ingest(device["id"], batch, device_name=device["name"])
-                for key in total:
-                    total[key] += counts[key]
-                if not ctx.as_json:
-                    print(tr("收到：消息 {messages} 条，定位 {positions} 条", **counts),
-                          flush=True)
+            time.sleep(0.2)
+            count(runner.poll())
     except KeyboardInterrupt:
         pass
     finally:
-        _stop(link)
-    ctx.emit({**total, "rejects": dict(link.decoder.rejects)},
-             text=tr("共收到：消息 {messages} 条，定位 {positions} 条", **total))
+        count(runner.stop())
+    ctx.emit({**total, "rejects": runner.rejects},
+             text=tr("共收到：消息 {messages} 条，定位 {positions} 条；发出 {sent} 条", **total))
     return EXIT_OK
+
+
+FINAL = ("accepted", "delivered", "failed")
 
 
 def cmd_send(ctx: Context) -> int:
@@ -148,34 +123,24 @@ def cmd_send(ctx: Context) -> int:
     service = CommsService(ctx.store())
     device = service.device(ctx.args.device)
     message = service.queue(session, device["id"], ctx.args.to, ctx.args.text)
-    events: queue.Queue = queue.Queue()
-    link = _link(device, events)
+    runner = DeviceRunner(ctx.store(), device)
+    runner.start()
+    deadline = time.monotonic() + ctx.args.timeout
     try:
-        deadline = time.monotonic() + ctx.args.timeout
-        while link.state != "connected":
-            if time.monotonic() > deadline:
-                service.mark(message["id"], "failed", device_name=device["name"])
-                raise ValidationError(tr("设备 {name} 未连接：{port}", name=device["name"],
-                                         port=device["port"]))
-            time.sleep(0.05)
-        service.mark(message["id"], "sending", device_name=device["name"])
-        link.send(beidou.encode_txa(ctx.args.to, message["text"]))
-        feedback = None
-        while feedback is None and time.monotonic() < deadline:
-            try:
-                item = events.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            event = getattr(item, "event", item)
-            if isinstance(event, SendFeedback):
-                feedback = event
+        row = message
+        while row["status"] not in FINAL and time.monotonic() < deadline:
+            time.sleep(0.1)
+            runner.poll()
+            row = ctx.store().get("comms_message", message["id"])
     finally:
-        _stop(link)
-    accepted = bool(feedback and feedback.accepted)
-    service.mark(message["id"], "accepted" if accepted else "failed",
-                 device_name=device["name"])
-    wait = feedback.wait_s if feedback and not accepted else None
-    ctx.emit({"id": message["id"], "accepted": accepted, "wait_s": wait},
-             text=tr("终端已受理发送（不代表对方已收到）。") if accepted else
-             tr("终端未受理：{why}", why=tr("需等待 {n} 秒", n=wait) if wait else tr("无反馈")))
-    return EXIT_OK if accepted else EXIT_FAILED
+        runner.stop()
+    row = ctx.store().get("comms_message", message["id"])
+    texts = {"accepted": tr("终端已受理发送（不代表对方已收到）。"),
+             "delivered": tr("对方已收到。"),
+             "failed": tr("发送失败：{why}", why=row["note"]),
+             "queued": tr("仍在发信队列：{why}；运行 comms listen 或打开通信页时自动发出。",
+                          why=row["note"] or tr("设备未连接"))}
+    ctx.emit({"id": row["id"], "status": row["status"], "note": row["note"],
+              "attempts": row["attempts"]},
+             text=texts.get(row["status"], texts["queued"]))
+    return EXIT_OK if row["status"] in ("accepted", "delivered") else EXIT_FAILED

@@ -29,14 +29,19 @@ CREATE TABLE comms_message (
     team_id      TEXT REFERENCES team (id),
     text         TEXT NOT NULL,
     status       TEXT NOT NULL
-                 CHECK (status IN ('received', 'queued', 'sending', 'accepted', 'failed')),
+                 CHECK (status IN ('received', 'queued', 'sending', 'accepted', 'delivered',
+                                   'failed')),
     attempts     INTEGER NOT NULL DEFAULT 0,
+    reference    TEXT,                     -- SMS TP-MR(s) / TMP request id, to match receipts
+    note         TEXT NOT NULL DEFAULT '', -- why it waits or failed, for the operator
     incident_id  TEXT REFERENCES incident (id),
     at           TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX comms_message_peer ON comms_message (peer, at);
 CREATE INDEX comms_message_at ON comms_message (at);
+CREATE INDEX comms_message_outgoing ON comms_message (device_id)
+    WHERE status IN ('queued', 'sending');
 
 CREATE TABLE position_report (
     id           TEXT PRIMARY KEY,
