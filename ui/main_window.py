@@ -25,9 +25,9 @@ from commandcentre.storage import Store
 
 from .alarm import ReportingWatch, sound_alarm
 from .lock import IdleWatcher, LockPage
+from .pages.comms import CommsPage
 from .pages.duty import DutyPage
 from .pages.incidents import IncidentsPage
-from .pages.placeholder import NotAvailablePage
 from .pages.plans import PlansPage
 from .pages.reports import ReportsPage
 from .pages.rosters import RostersPage
@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
     logged_out = Signal()
 
     def __init__(self, store: Store, session: Session, *, idle_ms: int | None = None,
-                 app=None, hazards=None, parent=None):
+                 app=None, hazards=None, comms_autostart: bool = True, parent=None):
         super().__init__(parent)
         self.store, self.session = store, session
         if hazards is None:
@@ -68,8 +68,10 @@ class MainWindow(QMainWindow):
         self._add(tr("预案"), self.plans)
         self.rosters = RostersPage(store, session)
         self._add(tr("队伍与资源"), self.rosters)
-        self._add(tr("通信"), NotAvailablePage(
-            tr("通信"), tr("北斗、PDT 电台与短信网关的串口连接将在通信模块上线后提供。")))
+        self.comms = CommsPage(store, session, self.zone_name, autostart=comms_autostart)
+        self._add(tr("通信"), self.comms)
+        self.comms.unfiled_changed.connect(self._show_unfiled)
+        self.comms.intake_filed.connect(self.duty._refresh_lists)
         self.reports = ReportsPage(store, session, hazards, self.zone_name)
         self._add(tr("报告"), self.reports)
         self.nav.setFixedWidth(168)
@@ -101,6 +103,8 @@ class MainWindow(QMainWindow):
 
         self.status = DutyStatusBar(store, session, self.zone_name)
         self.setStatusBar(self.status)
+        self.comms.links_changed.connect(self.status.show_links)
+        self.comms.refresh_links()
         self.duty.handover.completed.connect(self.status.refresh_shift)
         self.watch = ReportingWatch(ReportingService(store, hazards, zone_name=self.zone_name),
                                     parent=self)
@@ -123,6 +127,11 @@ class MainWindow(QMainWindow):
         self._sections.append(name)
         self.nav.addItem(name)
         self.pages.addWidget(page)
+
+    def _show_unfiled(self, count: int) -> None:
+        """The 通信 entry in the navigation says how many messages wait to be filed."""
+        row = self._sections.index(tr("通信"))
+        self.nav.item(row).setText(tr("通信（{n}）", n=count) if count else tr("通信"))
 
     @property
     def sections(self) -> list[str]:
@@ -204,6 +213,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.watch.stop()
+        self.comms.shutdown()
         if self.idle is not None:
             self.idle.stop()
         super().closeEvent(event)

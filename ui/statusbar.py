@@ -21,7 +21,6 @@ class DutyStatusBar(QStatusBar):
         self.store = store
         self.zone_name = zone_name
         self.shift_label = QLabel(objectName="shiftLabel")
-        # No gateway is configured until the comms module lands: say so, never pretend.
         self.link_label = QLabel(tr("通信链路：未配置"), objectName="linkLabel")
         self.deadline_label = QLabel(tr("报送时限：计算中…"), objectName="deadlineLabel")
         self.user_label = QLabel(tr("{name}（{role}）", name=session.display_name,
@@ -59,6 +58,17 @@ class DutyStatusBar(QStatusBar):
             self._shift_end = current.ends_at if current else view.ends_at
         self.shift_label.style().unpolish(self.shift_label)
         self.shift_label.style().polish(self.shift_label)
+
+    def show_links(self, connected: int, total: int) -> None:
+        """How many registered comms links are up (from the comms page); red when not all."""
+        if total == 0:
+            self.link_label.setText(tr("通信链路：未配置"))
+        else:
+            self.link_label.setText(tr("通信链路：{up}/{total} 已连接", up=connected,
+                                       total=total))
+        self.link_label.setProperty("role", "error" if connected < total else "")
+        self.link_label.style().unpolish(self.link_label)
+        self.link_label.style().polish(self.link_label)
 
     def show_deadline(self, text: str, state: str) -> None:
         """The nearest reporting deadline (from the reporting watch)."""

@@ -17,7 +17,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import tr
 from ..storage import Store
 from ..tabular import phone_key
-from ..timeutil import to_storage
+from ..timeutil import from_storage, to_storage
 from .events import Decoded, Position, SendFeedback, ShortMessage
 
 PROTOCOLS = ("beidou", "nmea", "sms", "hdap")
@@ -193,6 +193,66 @@ class CommsService:
             params.append(peer)
         return self.store.query(sql + " ORDER BY c.at DESC, c.rowid DESC LIMIT ?",
                                 [*params, limit])
+
+    def threads(self) -> list[dict]:
+        """One row per peer (person, team or unknown number): the latest message, counts."""
+        return self.store.query(
+            "SELECT c.peer, max(c.at) AS last_at, count(*) AS count,"
+            " sum(c.direction = 'in') AS received, m.name AS member, t.name AS team,"
+            " (SELECT text FROM comms_message x WHERE x.peer = c.peer ORDER BY x.at DESC,"
+            "  x.rowid DESC LIMIT 1) AS last_text"
+            " FROM comms_message c LEFT JOIN member m ON m.id = c.member_id"
+            " LEFT JOIN team t ON t.id = c.team_id GROUP BY c.peer ORDER BY last_at DESC")
+
+    def thread(self, peer: str, *, limit: int = 500) -> list[dict]:
+        """The conversation with ``peer``, oldest first (the newest ``limit`` messages)."""
+        return list(reversed(self.messages(peer=peer, limit=limit)))
+
+    def contacts(self, protocol: str) -> list[dict]:
+        """Roster members reachable over a device of ``protocol``: name, team, address."""
+        column = {"beidou": "m.beidou_card", "hdap": "m.pdt_id", "sms": "m.phone"}.get(protocol)
+        if column is None:
+            return []
+        return self.store.query(
+            f"SELECT m.id, m.name, m.role, t.name AS team, {column} AS address FROM member m"
+            f" JOIN team t ON t.id = m.team_id WHERE coalesce({column}, '') != ''"
+            " ORDER BY t.name, m.name")
+
+    def unfiled(self) -> list[dict]:
+        """Incoming messages on no incident and not yet confirmed as 接报, oldest first."""
+        return self.store.query(
+            "SELECT c.*, m.name AS member, t.name AS team, d.protocol FROM comms_message c"
+            " JOIN comms_device d ON d.id = c.device_id LEFT JOIN member m ON m.id = c.member_id"
+            " LEFT JOIN team t ON t.id = c.team_id WHERE c.direction = 'in' AND"
+            " c.incident_id IS NULL AND c.intake_id IS NULL ORDER BY c.at, c.rowid")
+
+    def file_as_intake(self, session: Session, message_id: str, *,
+                       zone_name: str | None = None):
+        """Confirm an unfiled incoming message as an intake record (接报), in one transaction
+        with the link from the message to the record; returns the record."""
+        from ..duty.intake import IntakeInput, IntakeService
+
+        row = self.store.one(
+            "SELECT c.*, m.name AS member, m.role AS role, t.name AS team, d.protocol"
+            " FROM comms_message c JOIN comms_device d ON d.id = c.device_id"
+            " LEFT JOIN member m ON m.id = c.member_id LEFT JOIN team t ON t.id = c.team_id"
+            " WHERE c.id = ?", (message_id,))
+        if row is None:
+            raise NotFound(tr("没有此消息：{id}", id=message_id))
+        if row["direction"] != "in" or row["intake_id"] or row["incident_id"]:
+            raise ValidationError(tr("该消息已登记，不能重复转为接报。"))
+        channel = {"beidou": "北斗", "sms": "短信"}.get(row["protocol"], "电台")
+        data = IntakeInput(
+            content=row["text"], channel=channel, kind="情况反映",
+            received_at=from_storage(row["at"]), caller_unit=row["team"] or "",
+            caller_name=row["member"] or "", caller_title=row["role"] or "",
+            caller_phone=row["peer"])
+
+        def link(w, record_id: str) -> None:
+            w.update("comms_message", message_id, {"intake_id": record_id},
+                     action="comms.message.intake")
+
+        return IntakeService(self.store, zone_name=zone_name).record(session, data, then=link)
 
     def last_positions(self) -> list[dict]:
         """The latest position of each reporting source, with its team."""

@@ -20,8 +20,10 @@ class TrafficLog:
     def __init__(self, path: str | Path, *, max_bytes: int = 20_000_000, backups: int = 20):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # UTF-8, not the locale's codec: link names are Chinese, and a line the handler cannot
+        # encode would be dropped from the evidence.
         self._handler = logging.handlers.RotatingFileHandler(
-            self.path, maxBytes=max_bytes, backupCount=backups, encoding="ascii")
+            self.path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
         self._lock = threading.Lock()
 
     def record(self, link: str, direction: str, data: bytes) -> None:
@@ -41,7 +43,8 @@ class TrafficLog:
 def read_log(path: str | Path) -> list[tuple[str, str, str, bytes]]:
     """(time, link, direction, bytes) for every line of a traffic log file."""
     out = []
-    for line in Path(path).read_text("ascii").splitlines():
-        stamp, link, direction, data = line.split(" ", 3)
+    for line in Path(path).read_text("utf-8").splitlines():
+        stamp, rest = line.split(" ", 1)
+        link, direction, data = rest.rsplit(" ", 2)  # a link name may contain spaces
         out.append((stamp, link, direction, bytes.fromhex(data)))
     return out

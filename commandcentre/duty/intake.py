@@ -8,7 +8,7 @@ repeat; a step may be skipped, never undone). Every save is one durable transact
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -168,8 +168,13 @@ class IntakeService:
              index_text(row["location"])))
         return new
 
-    def record(self, session: Session, data: IntakeInput) -> IntakeView:
-        """Save a new intake record (durable when this returns)."""
+    def record(self, session: Session, data: IntakeInput, *,
+               then: Callable[[Any, str], None] | None = None) -> IntakeView:
+        """Save a new intake record (durable when this returns).
+
+        ``then(writer, record_id)`` runs inside the same transaction, for a caller that links
+        its own row to the record (a radio message confirmed as 接报): both land or neither.
+        """
         session.require(Permission.DUTY_WRITE)
         row = self._validate(data)
         now = to_storage(self.store.clock.now())
@@ -179,6 +184,8 @@ class IntakeService:
                         "receiver_id": session.account_id, "recorded_by": session.username,
                         "recorded_at": now})
             self._insert(w, session, row)
+            if then is not None:
+                then(w, rid)
         return self.get(rid)
 
     def record_many(self, session: Session, items: list[IntakeInput]) -> int:

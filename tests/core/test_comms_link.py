@@ -145,3 +145,15 @@ def test_unplug_and_replug_reconnects_within_two_seconds_and_loses_no_frame(tmp_
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait()
+
+
+def test_traffic_log_keeps_chinese_link_names_with_spaces(tmp_path):
+    log = TrafficLog(tmp_path / "t.log", max_bytes=200, backups=3)
+    log.record("北斗 指挥机", "<", b"$BDICI*00\r\n")
+    log.record("北斗 指挥机", ">", bytes(range(256)))
+    log.close()
+    files = sorted(tmp_path.glob("t.log*"))
+    lines = [entry for f in files for entry in read_log(f)]
+    assert {(link, direction) for _, link, direction, _ in lines} == {("北斗 指挥机", "<"),
+                                                                       ("北斗 指挥机", ">")}
+    assert sorted(data for *_, data in lines) == sorted([b"$BDICI*00\r\n", bytes(range(256))])

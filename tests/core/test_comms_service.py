@@ -11,7 +11,7 @@ from commandcentre.comms import StreamDecoder
 from commandcentre.comms.service import CommsService
 from commandcentre.comms.simulator import SimulatedTerminal
 from commandcentre.demo import DEMO_PASSWORD
-from commandcentre.errors import PermissionDenied
+from commandcentre.errors import PermissionDenied, ValidationError
 from commandcentre.hazards import load_hazards
 from commandcentre.incidents.model import IncidentInput
 from commandcentre.incidents.service import IncidentService
@@ -92,3 +92,49 @@ def test_drill_traffic_is_prefixed_on_air(demo_store, comms):
         drill=True))
     assert service.queue(op, device, "0100001", "集合")["text"] == "【演练】集合"
     assert service.queue(op, device, "0100001", "【演练】撤离")["text"] == "【演练】撤离"
+
+
+def test_an_unfiled_message_is_confirmed_as_intake_once(demo_store, comms):
+    from commandcentre.duty.intake import IntakeService
+
+    service, device = comms
+    member = demo_store.one("SELECT m.name, m.beidou_card, t.name AS team FROM member m JOIN"
+                            " team t ON t.id = m.team_id WHERE beidou_card IS NOT NULL LIMIT 1")
+    service.ingest(device, decoded(SimulatedTerminal.message(member["beidou_card"],
+                                                             "老鹰岩方向发现烟点")))
+    (pending,) = service.unfiled()
+    assert pending["member"] == member["name"] and pending["protocol"] == "beidou"
+    op = AccountService(demo_store).authenticate("zhiban", DEMO_PASSWORD)
+    record = service.file_as_intake(op, pending["id"])
+    assert service.unfiled() == []
+    stored = IntakeService(demo_store).get(record.root_id).record
+    assert stored["channel"] == "北斗" and stored["content"] == "老鹰岩方向发现烟点"
+    assert stored["caller_name"] == member["name"] and stored["caller_unit"] == member["team"]
+    assert stored["caller_phone"] == member["beidou_card"]
+    assert demo_store.get("comms_message", pending["id"])["intake_id"] == record.root_id
+    with pytest.raises(ValidationError):
+        service.file_as_intake(op, pending["id"])
+    service.ingest(device, decoded(SimulatedTerminal.message("0999999", "再报")))
+    watcher = AccountService(demo_store).authenticate("guancha", DEMO_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        service.file_as_intake(watcher, service.unfiled()[0]["id"])
+    assert len(service.unfiled()) == 1  # the refused confirmation left nothing behind
+    assert verify_store(demo_store.path).ok
+
+
+def test_threads_contacts_and_conversation_order(demo_store, comms):
+    service, device = comms
+    op = AccountService(demo_store).authenticate("zhiban", DEMO_PASSWORD)
+    card = demo_store.scalar("SELECT beidou_card FROM member WHERE beidou_card IS NOT NULL"
+                             " LIMIT 1")
+    service.queue(op, device, card, "请报告位置")
+    service.ingest(device, decoded(SimulatedTerminal.message(card, "已到达二号点")))
+    service.ingest(device, decoded(SimulatedTerminal.message("0999999", "陌生卡号")))
+    threads = {t["peer"]: t for t in service.threads()}
+    assert threads[card]["count"] == 2 and threads[card]["received"] == 1
+    assert threads[card]["member"] and threads["0999999"]["member"] is None
+    assert [m["direction"] for m in service.thread(card)] == ["out", "in"]
+    contacts = service.contacts("beidou")
+    assert contacts and all(c["address"] for c in contacts)
+    assert card in {c["address"] for c in contacts}
+    assert service.contacts("nmea") == []

@@ -278,6 +278,8 @@ def test_migration_1_9(db_path):
     store = open_at(db_path, (1, 8))
     migrate(store, upto=(1, 9))
     assert {"comms_device", "comms_message", "position_report"} <= tables(store)
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(comms_message)")}
+    assert {"reference", "note", "intake_id", "attempts", "incident_id"} <= columns
     store.conn.execute("INSERT INTO comms_device (id, name, protocol, port, created_at)"
                        " VALUES ('d', '北斗', 'beidou', 'COM3', 't')")
     with pytest.raises(sqlite3.IntegrityError):  # a latitude is a latitude

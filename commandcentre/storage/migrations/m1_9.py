@@ -35,11 +35,14 @@ CREATE TABLE comms_message (
     reference    TEXT,                     -- SMS TP-MR(s) / TMP request id, to match receipts
     note         TEXT NOT NULL DEFAULT '', -- why it waits or failed, for the operator
     incident_id  TEXT REFERENCES incident (id),
+    intake_id    TEXT REFERENCES intake_record (id),  -- confirmed as 接报 (no incident)
     at           TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX comms_message_peer ON comms_message (peer, at);
 CREATE INDEX comms_message_at ON comms_message (at);
+CREATE INDEX comms_message_unfiled ON comms_message (at)
+    WHERE direction = 'in' AND incident_id IS NULL AND intake_id IS NULL;
 CREATE INDEX comms_message_outgoing ON comms_message (device_id)
     WHERE status IN ('queued', 'sending');
 
