@@ -86,26 +86,41 @@ class CommsService:
     # -- ingest ----------------------------------------------------------------------------
 
     def ingest(self, device_id: str, items: list[Decoded], *, device_name: str = "") -> dict:
-        """Store what a link decoded, in one transaction (a batch); return counts."""
+        """Store what a link decoded, in one transaction (a batch); return counts.
+
+        The device row and each sender's roster entry are looked up once per batch: a burst of
+        positions from one terminal costs one roster query, not one per fix.
+        """
         session = system_session(f"comms:{device_name or device_id[:8]}")
         now = self.store.clock.now()
         counts = {"messages": 0, "positions": 0, "feedback": 0}
         incident = self.active_incident()
+        device = self.store.one("SELECT address, team_id FROM comms_device WHERE id = ?",
+                                (device_id,)) or {"address": "", "team_id": None}
+        members: dict[str, dict | None] = {}
+
+        def who(peer: str) -> dict | None:
+            if peer not in members:
+                members[peer] = self.who(peer)
+            return members[peer]
+
         with self.store.write(session, Permission.INCIDENT_WRITE) as w:
             for item in items:
                 event = getattr(item, "event", item)
                 if isinstance(event, ShortMessage) and event.sender:
-                    self._message_in(w, device_id, event, incident, now)
+                    self._message_in(w, device_id, event, who(event.sender), incident, now)
                     counts["messages"] += 1
                 elif isinstance(event, Position):
-                    self._position(w, device_id, event, now)
+                    source = str(event.source_id or device["address"] or device_id)
+                    self._position(w, device_id, event, source, who(source),
+                                   device["team_id"], now)
                     counts["positions"] += 1
                 elif isinstance(event, SendFeedback):
                     counts["feedback"] += 1
         return counts
 
-    def _message_in(self, w, device_id: str, event: ShortMessage, incident, now: datetime):
-        member = self.who(event.sender)
+    def _message_in(self, w, device_id: str, event: ShortMessage, member: dict | None,
+                    incident, now: datetime) -> None:
         at = to_storage(now)
         w.insert("comms_message", {
             "device_id": device_id, "direction": "in", "peer": event.sender,
@@ -122,16 +137,13 @@ class CommsService:
                 "recorded_at": at},
                 action="comms.timeline")
 
-    def _position(self, w, device_id: str, event: Position, now: datetime) -> None:
-        source = event.source_id or self.store.scalar(
-            "SELECT address FROM comms_device WHERE id = ?", (device_id,)) or device_id
-        member = self.who(str(source))
-        team_id = member["team_id"] if member else self.store.scalar(
-            "SELECT team_id FROM comms_device WHERE id = ?", (device_id,))
+    def _position(self, w, device_id: str, event: Position, source: str,
+                  member: dict | None, device_team: str | None, now: datetime) -> None:
         fix = getattr(event, "fix_time", None)
         w.insert("position_report", {
-            "device_id": device_id, "source": str(source),
-            "member_id": member["id"] if member else None, "team_id": team_id,
+            "device_id": device_id, "source": source,
+            "member_id": member["id"] if member else None,
+            "team_id": member["team_id"] if member else device_team,
             "lat": float(event.lat), "lon": float(event.lon),
             "fix_time": to_storage(fix) if isinstance(fix, datetime) else None,
             "received_at": to_storage(now)}, action="comms.position")
