@@ -166,7 +166,16 @@ class TeamService:
             " WHEN '企业' THEN 3 ELSE 4 END, t.name LIMIT ? OFFSET ?",
             [*params, limit, offset])
         book = RuleBook(self.store)
+        # The last position any of the team's terminals reported: reports are append-only,
+        # so the highest rowid is the newest (a burst shares one received_at).
+        last = {p["team_id"]: p for p in self.store.query(
+            "SELECT team_id, lat, lon, received_at AS at FROM position_report WHERE rowid IN"
+            " (SELECT max(rowid) FROM position_report WHERE team_id IS NOT NULL"
+            " GROUP BY team_id)")}
         for r in rows:
+            fix = last.get(r["id"])
+            r["last_position_at"] = fix["at"] if fix else None
+            r["last_lat"], r["last_lon"] = (fix["lat"], fix["lon"]) if fix else (None, None)
             r["specialities"] = json.loads(r.pop("specialities_json"))
             r["equipment"] = json.loads(r.pop("equipment_json"))
             r["required_min"], rule = book.required_minimum(r["category"], r["level"])

@@ -66,6 +66,12 @@ def test_positions_become_the_teams_last_known_position(demo_store, comms):
     last = service.last_positions()
     assert len(last) == 1 and abs(last[0]["lat"] - 25.81) < 1e-9
     assert last[0]["team"] == "青峪县森林草原专业扑火队"
+    from commandcentre.rosters import TeamService
+
+    teams = {t["name"]: t for t in TeamService(demo_store).list()}
+    team = teams["青峪县森林草原专业扑火队"]
+    assert (team["last_lat"], team["last_lon"]) == (25.81, 99.51) and team["last_position_at"]
+    assert all(t["last_position_at"] is None for n, t in teams.items() if n != team["name"])
 
 
 def test_outgoing_message_status_and_permissions(demo_store, comms):

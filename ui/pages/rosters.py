@@ -39,7 +39,9 @@ from commandcentre.rosters import (
     preview_import,
 )
 from commandcentre.rosters.compliance import kind_label
+from commandcentre.settings import Settings
 from commandcentre.storage import Store
+from commandcentre.timeutil import format_local
 
 from ..models import RecordTableModel, record_table
 
@@ -53,7 +55,8 @@ def _registers() -> list[tuple[str, str, list[tuple[str, str]]]]:
                               ("level", tr("层级")),
                               ("township", tr("乡镇")), ("headcount", tr("编制人数")),
                               ("members", tr("在册队员")), ("required_min", tr("最低要求")),
-                              ("status", tr("状态")), ("contact_phone", tr("联系电话"))]),
+                              ("status", tr("状态")), ("last_position", tr("最新位置")),
+                              ("contact_phone", tr("联系电话"))]),
         ("people", tr("队员"), [("name", tr("姓名")), ("team", tr("队伍")), ("role", tr("职务")),
                                ("phone", tr("电话")), ("pdt_id", tr("PDT 号")),
                                ("beidou_card", tr("北斗卡号")), ("sat_phone", tr("卫星电话"))]),
@@ -92,7 +95,14 @@ def _extra_labels() -> dict[str, str]:
 
 def _rows(store: Store, kind: str) -> list[dict]:
     if kind == "teams":
-        return TeamService(store).list(limit=5000)
+        rows = TeamService(store).list(limit=5000)
+        zone_name = Settings(store).get("ui.timezone")
+        for r in rows:
+            if r["last_position_at"]:
+                r["last_position"] = "{} {:.4f}, {:.4f}".format(
+                    format_local(r["last_position_at"], zone_name, "%m-%d %H:%M"), r["last_lat"],
+                    r["last_lon"])
+        return rows
     if kind == "people":
         return MemberService(store).list(limit=5000)
     if kind == "experts":
