@@ -335,12 +335,16 @@ class SmsDriver(Driver):
         return Step(updates=[Update(message_id, "delivered")])
 
 
-def driver_for(protocol: str, *, baudrate: int = 115200, **kw) -> Driver:
-    """The driver for a device's protocol (``hdap`` devices use :mod:`.udp`)."""
+def driver_for(protocol: str, *, baudrate: int = 115200, address: str = "", **kw) -> Driver:
+    """The driver for a device's protocol (``address``: an ``hdap`` radio's own ID)."""
+    if protocol == "hdap":
+        from .hdap_driver import HdapDriver  # it builds on this module
+
+        return HdapDriver(radio_id=address, **kw)
     if protocol == "beidou":
         return BeidouDriver(baudrate=baudrate, **kw)
     if protocol == "sms":
         return SmsDriver(**kw)
     if protocol == "nmea":
         return ReceiveOnlyDriver(**kw)
-    raise ValueError(f"no serial driver for protocol {protocol!r}")
+    raise ValueError(f"no driver for protocol {protocol!r}")

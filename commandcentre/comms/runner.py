@@ -24,6 +24,7 @@ from .link import LinkDown, SerialLink
 from .outbox import OutgoingMessage
 from .service import CommsService
 from .traffic import TrafficLog
+from .udp import HdapLink
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,12 @@ def traffic_log(device: dict) -> TrafficLog:
     return TrafficLog(log_dir() / "traffic" / f"{device['name']}.log")
 
 
-def open_link(device: dict, *, on_event, on_state, baudrate: int | None = None) -> SerialLink:
-    """A (not yet started) serial link for a registered device."""
+def open_link(device: dict, *, on_event, on_state,
+              baudrate: int | None = None) -> SerialLink | HdapLink:
+    """A (not yet started) link for a registered device: serial, or UDP for ``hdap``."""
+    if device["protocol"] == "hdap":
+        return HdapLink.for_device(device, on_event=on_event, on_state=on_state,
+                                   traffic=traffic_log(device))
     if device["protocol"] not in DIALECTS:
         raise ValidationError(tr("{protocol} 设备不走串口。", protocol=device["protocol"]))
     return SerialLink(device["name"], device["port"], dialect=DIALECTS[device["protocol"]],
@@ -74,7 +79,7 @@ class DeviceRunner:
         self.store, self.device = store, device
         self.service = CommsService(store)
         self.driver: Driver = driver_for(device["protocol"], baudrate=device["baudrate"],
-                                         **driver_options)
+                                         address=device.get("address") or "", **driver_options)
         self.max_batch = max_batch
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self.link = link or open_link(device, on_event=self._inbox.put,

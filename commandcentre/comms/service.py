@@ -39,6 +39,14 @@ class CommsService:
             raise ValidationError(tr("协议应为：{choices}", choices="、".join(PROTOCOLS)))
         if not name.strip() or not port.strip():
             raise ValidationError(tr("设备名称和端口不能为空。"))
+        if protocol == "hdap":  # caught when registering, not when the duty room needs it
+            from .hdap_driver import radio_number
+            from .udp import parse_hdap_port
+
+            parse_hdap_port(port.strip())
+            if address.strip() and radio_number(address) is None:
+                raise ValidationError(tr("电台号应为 0–16777215 之间的整数：{value}",
+                                         value=address))
         team_id = None
         if team.strip():
             team_id = self.store.scalar("SELECT id FROM team WHERE name = ?", (team.strip(),))
