@@ -100,6 +100,10 @@ def _speed_constant(baudrate: int) -> int:
 class PtyTerminal:
     """A :class:`SimulatedTerminal` served on a pseudo-terminal; ``path`` is the port to open.
 
+    Any simulated device with ``receive(bytes) -> bytes`` can be served; one that also has
+    ``poll() -> bytes`` (the SMS modem's unsolicited +CMTI / +CDS) is polled at least every
+    50 ms by the thread that writes the answers, so unsolicited output never lands inside one.
+
     With ``baudrate`` set, the terminal behaves like a UART at that rate: while the host's
     side of the pty is set to another speed, what the host writes arrives as garbage and the
     terminal's answers reach the host as garbage too (a pty carries the speed setting but does
@@ -124,8 +128,13 @@ class PtyTerminal:
         self._thread.start()
 
     def _serve(self) -> None:
+        poll = getattr(self.terminal, "poll", None)
         while not self._stop.is_set():
             ready, _, _ = select.select([self.master], [], [], 0.05)
+            if poll is not None and self.rate_matches():
+                unsolicited = poll()
+                if unsolicited:
+                    self.write(unsolicited)
             if not ready:
                 continue
             try:

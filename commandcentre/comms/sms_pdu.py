@@ -1,11 +1,12 @@
 """SMS over a serial modem: 3GPP TS 23.040 PDUs and TS 27.005 AT responses in PDU mode.
 
-Pure codec. :func:`encode_submit` builds SMS-SUBMIT PDUs (GSM 7-bit or UCS2, split into
-concatenated parts with a UDH when long) and :meth:`SubmitPart.cmgs` the ``AT+CMGS`` exchange;
-:func:`decode_pdu` reads SMS-DELIVER, SMS-SUBMIT (stored) and SMS-STATUS-REPORT;
+Pure codec. :func:`decode_pdu` reads SMS-DELIVER, SMS-SUBMIT (stored) and SMS-STATUS-REPORT;
 :class:`SmsReassembler` joins parts (UDH IEI 0x00 and 0x08); :class:`AtDecoder` turns modem
 output (+CMTI, +CMGR, +CMT, +CDS, +CMGS, OK, ERROR, +CMS ERROR) into events. Decoders never
-raise on modem input: bad PDUs become :class:`~.events.Reject`.
+raise on modem input: bad PDUs become :class:`~.events.Reject`. The encoders live in
+:mod:`.sms_encode` and are re-exported here: :func:`encode_submit` (SMS-SUBMIT, GSM 7-bit or
+UCS2, split into concatenated parts with a UDH when long) with :meth:`SubmitPart.cmgs` for
+the ``AT+CMGS`` exchange, :func:`encode_deliver` and :func:`encode_status_report`.
 
 Chinese text goes as UCS2 (UTF-16-BE; a pair of surrogates is never split across parts).
 The modem setup is ``AT+CMGF=0`` (PDU mode) and ``AT+CNMI=2,1,0,1,0`` (+CMTI indications,
@@ -15,8 +16,6 @@ The modem setup is ``AT+CMGF=0`` (PDU mode) and ``AT+CNMI=2,1,0,1,0`` (+CMTI ind
 from __future__ import annotations
 
 import re
-import zlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .events import (
@@ -50,6 +49,18 @@ CMS_ERRORS = {300: "ME failure", 301: "SMS service of ME reserved", 302: "operat
               316: "SIM PUK required", 320: "memory failure", 321: "invalid memory index",
               322: "memory full", 330: "SMSC address unknown", 331: "no network service",
               332: "network timeout", 500: "unknown error"}
+_ENCODERS = ("TP_ST", "EncodedPdu", "SubmitPart", "encode_deliver", "encode_status_report",
+             "encode_submit")
+
+
+def __getattr__(name: str):
+    # The encoders build on this module's alphabets, so they are re-exported lazily (PEP 562)
+    # rather than imported at the top, which would be a cycle.
+    if name in _ENCODERS:
+        from . import sms_encode
+
+        return getattr(sms_encode, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PduError(ValueError):
@@ -109,16 +120,6 @@ def _digits(octets: bytes, count: int | None = None) -> str:
     if count is not None:
         nibbles = nibbles[:count]
     return "".join(_BCD[n] for n in nibbles if n != 0x0F)
-
-
-def _address_octets(number: str) -> tuple[int, bytes, int]:
-    """(type of address, BCD octets, digit count) for a dialled number."""
-    toa, digits = (0x91, number[1:]) if number.startswith("+") else (0x81, number)
-    if not digits or not digits.isdigit() or len(digits) > 20 or not digits.isascii():
-        raise ValueError(f"not a phone number: {number!r}")
-    padded = digits + ("F" if len(digits) % 2 else "")
-    octets = bytes(int(padded[i + 1] + padded[i], 16) for i in range(0, len(padded), 2))
-    return toa, octets, len(digits)
 
 
 class _Reader:
@@ -273,109 +274,7 @@ def decode_pdu(pdu: bytes | str, *, tpdu_length: int | None = None, index: int |
         return Reject.of(err.reason, data, detail=str(err))
 
 
-# -- encoding --------------------------------------------------------------------------
-
-def _validity(period: timedelta) -> int:
-    """TP-VP relative format (TS 23.040 §9.2.3.12.1), rounded down to a representable step."""
-    minutes = int(period.total_seconds() // 60)
-    if minutes < 5:
-        raise ValueError("validity period under 5 minutes")
-    if minutes <= 720:
-        return minutes // 5 - 1
-    if minutes <= 1440:
-        return 143 + (minutes - 720) // 30
-    days = minutes // 1440
-    if days <= 30:
-        return 166 + days
-    return min(192 + days // 7, 255)
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitPart:
-    """One SMS-SUBMIT PDU (SMSC field first) ready for ``AT+CMGS``."""
-
-    pdu: bytes
-    tpdu_length: int  # octets after the SMSC field: the number AT+CMGS wants
-
-    @property
-    def hex(self) -> str:
-        return self.pdu.hex().upper()
-
-    def cmgs(self) -> tuple[bytes, bytes]:
-        """(``AT+CMGS=<n>\\r``, ``<hex PDU><Ctrl-Z>``): send the second after the '>' prompt."""
-        return b"AT+CMGS=%d\r" % self.tpdu_length, self.hex.encode("ascii") + b"\x1a"
-
-
-def _chunks(units: list, size: int, breakable) -> list[list]:
-    out, i = [], 0
-    while i < len(units):
-        j = min(i + size, len(units))
-        if j < len(units) and not breakable(units, j):
-            j -= 1  # never split an escape pair or a surrogate pair
-        out.append(units[i:j])
-        i = j
-    return out
-
-
-def encode_submit(number: str, text: str, *, smsc: str | None = None, reference: int = 0,
-                  request_report: bool = False, validity: timedelta | None = None,
-                  reject_duplicates: bool = False, encoding: str = "auto",
-                  concat_reference: int | None = None, wide_reference: bool = False
-                  ) -> list[SubmitPart]:
-    """SMS-SUBMIT PDUs for ``text`` to ``number``; more than one part → concatenated SMS.
-
-    ``encoding`` auto picks GSM 7-bit when every character fits, else UCS2. Parts carry the
-    concatenation UDH with ``concat_reference`` (default: a CRC of number and text; pass a
-    counter to be sure two long messages in flight differ), 16-bit if ``wide_reference``.
-    """
-    septets = gsm7_septets(text) if encoding in ("auto", "gsm7") else None
-    if encoding == "gsm7" and septets is None:
-        raise ValueError("text has characters outside the GSM 7-bit alphabet")
-    if encoding not in ("auto", "gsm7", "ucs2"):
-        raise ValueError(f"unknown encoding {encoding!r}")
-    udh_len = 7 if wide_reference else 6
-    if septets is not None:
-        single, per_part, dcs = 160, 160 - (udh_len * 8 + 6) // 7, 0x00
-        units: list = septets
-        breakable = lambda u, j: u[j - 1] != 0x1B  # noqa: E731
-    else:
-        single, per_part, dcs = 70, (140 - udh_len) // 2, 0x08
-        raw = text.encode("utf-16-be")
-        units = [raw[i:i + 2] for i in range(0, len(raw), 2)]
-        breakable = lambda u, j: not 0xD8 <= u[j - 1][0] <= 0xDB  # noqa: E731
-    chunks = [units] if len(units) <= single else _chunks(units, per_part, breakable)
-    if len(chunks) > 255:
-        raise ValueError("text too long for one concatenated SMS (255 parts)")
-    if concat_reference is None:
-        concat_reference = zlib.crc32((number + text).encode("utf-8"))
-    ref = concat_reference & (0xFFFF if wide_reference else 0xFF)
-    toa, digits, count = _address_octets(number)
-    if smsc:
-        s_toa, s_digits, _ = _address_octets(smsc)
-        smsc_field = bytes([len(s_digits) + 1, s_toa]) + s_digits
-    else:
-        smsc_field = b"\x00"
-    vp = b"" if validity is None else bytes([_validity(validity)])
-    parts = []
-    for seq, chunk in enumerate(chunks, start=1):
-        header = b""
-        if len(chunks) > 1:
-            header = (bytes([6, 0x08, 4, ref >> 8, ref & 0xFF, len(chunks), seq]) if wide_reference
-                      else bytes([5, 0x00, 3, ref, len(chunks), seq]))
-        first = (0x01 | (0x04 if reject_duplicates else 0) | (0x10 if vp else 0)
-                 | (0x20 if request_report else 0) | (0x40 if header else 0))
-        if dcs == 0x00:
-            skip = (len(header) * 8 + 6) // 7
-            body = header + pack_septets(chunk, skip * 7 - len(header) * 8)
-            udl = skip + len(chunk)
-        else:
-            body = header + b"".join(chunk)
-            udl = len(body)
-        tpdu = (bytes([first, reference & 0xFF, count, toa]) + digits + bytes([0x00, dcs]) + vp
-                + bytes([udl]) + body)
-        parts.append(SubmitPart(smsc_field + tpdu, len(tpdu)))
-    return parts
-
+# -- joining parts ---------------------------------------------------------------------
 
 class SmsReassembler:
     """Join concatenated parts into one message; pure, so the caller expires stale sets."""

@@ -1,4 +1,10 @@
-"""Comms commands that use a link: ``comms devices|device-add|simulate|listen|send``."""
+"""Comms commands that use a link: ``comms devices|device-add|simulate|listen|send``.
+
+``comms simulate --kind`` serves a simulated device on a pseudo-terminal: ``beidou`` a BeiDou
+terminal (answers $CCICA / $CCTXA, sends positions), ``nmea`` a GNSS module or NMEA radio
+(positions only, answers nothing), ``sms`` an SMS modem (TS 27.005 PDU mode, with status
+reports) that receives a scripted reply every ``--every`` seconds.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from ...accounts import Permission
 from ...comms.runner import DeviceRunner
 from ...comms.service import PROTOCOLS, CommsService
 from ...comms.simulator import PtyTerminal, SimulatedTerminal
+from ...comms.simulator_sms import PtyModem, SimulatedModem
 from ...errors import EXIT_FAILED, EXIT_OK
 from ...i18n import tr
 from ..context import Context
@@ -26,10 +33,16 @@ def register(s, common) -> None:
     p.add_argument("--team", default="", help=tr("所属队伍"))
     p.set_defaults(handler=cmd_device_add)
     p = s.add_parser("simulate", parents=[common],
-                     help=tr("在伪终端上模拟北斗终端（演示、演练、测试用）"))
+                     help=tr("在伪终端上模拟北斗终端、定位模块或短信猫（演示、演练、测试用）"))
     p.add_argument("--duration", type=float, default=0, help=tr("运行秒数（0：直到 Ctrl+C）"))
-    p.add_argument("--every", type=float, default=5, help=tr("每隔多少秒发一条定位"))
+    p.add_argument("--every", type=float, default=5,
+                   help=tr("每隔多少秒发一条定位（sms：一条来信）"))
     p.add_argument("--interval", type=int, default=60, help=tr("模拟卡的服务频度（秒）"))
+    p.add_argument("--kind", choices=SIMULATED_KINDS, default="beidou",
+                   help=tr("模拟的设备：beidou 北斗终端；nmea 只发定位、不应答的定位模块或电台；"
+                           "sms 短信猫（每隔 --every 秒收到一条短信，不发定位）"))
+    p.add_argument("--sender", default=DEMO_SENDER,
+                   help=tr("sms：模拟来信的手机号（默认为演示县的一名队员）"))
     p.set_defaults(handler=cmd_simulate)
     p = s.add_parser("listen", parents=[common], help=tr("连接设备，接收消息与定位并入库"))
     p.add_argument("device")
@@ -67,23 +80,70 @@ def _until(duration: float):
     return lambda: end is None or time.monotonic() < end
 
 
+SIMULATED_KINDS = ("beidou", "nmea", "sms")
+DEMO_SENDER = "+8615808750001"  # the demo county's first generated member, in +86 form
+# What the simulated field team texts back: device data, kept in the record's language. The
+# last one is longer than 70 characters, so it arrives in two parts.
+SCRIPTED_REPLIES = (
+    "收到，正在前往集合点。",
+    "已到达集合点，全员到齐，待命。",
+    "现场东南风三级，火线向西北蔓延约两百米，已组织人员在山脊开设隔离带，预计一小时内完成，"
+    "请指挥中心协调一台水车和二十名增援人员到三号岔路口集合，完毕。",
+)
+
+
+class _PositionsOnly:
+    """A GNSS module or NMEA radio: it talks, and answers nothing."""
+
+    def receive(self, data: bytes) -> bytes:
+        return b""
+
+
+def _say(ctx: Context, record: dict, text: str) -> None:
+    print(json.dumps(record, ensure_ascii=False) if ctx.as_json else text, flush=True)
+
+
 def cmd_simulate(ctx: Context) -> int:
     from ...comms.simulator import CardSettings
 
-    terminal = PtyTerminal(SimulatedTerminal(CardSettings(interval_s=ctx.args.interval)))
-    print(json.dumps({"port": terminal.path}) if ctx.as_json else
-          tr("模拟北斗终端已就绪：{port}（Ctrl+C 结束）", port=terminal.path), flush=True)
-    lat, lon, n = 25.86, 99.52, 0
-    running = _until(ctx.args.duration)
+    a = ctx.args
+    if a.kind == "sms":
+        device = PtyModem(SimulatedModem(report_delay_s=2.0))
+        ready = tr("模拟短信猫已就绪：{port}（Ctrl+C 结束）", port=device.path)
+    elif a.kind == "nmea":
+        device = PtyTerminal(_PositionsOnly())
+        ready = tr("模拟定位模块已就绪：{port}（Ctrl+C 结束）", port=device.path)
+    else:
+        device = PtyTerminal(SimulatedTerminal(CardSettings(interval_s=a.interval)))
+        ready = tr("模拟北斗终端已就绪：{port}（Ctrl+C 结束）", port=device.path)
+    print(json.dumps({"port": device.path}) if ctx.as_json else ready, flush=True)
+    lat, lon, n, shown = 25.86, 99.52, 0, 0
+    every = max(a.every, 0.1)
+    running, next_at = _until(a.duration), time.monotonic() + every
     try:
         while running():
-            time.sleep(min(ctx.args.every, 0.2) if ctx.args.duration else ctx.args.every)
+            # Short naps, so --duration ends on time and sent messages show at once.
+            time.sleep(min(every, 0.1))
+            if a.kind == "sms":
+                for to, text in device.modem.outgoing()[shown:]:
+                    shown += 1
+                    _say(ctx, {"event": "outgoing", "to": to, "text": text},
+                         tr("短信猫发出：{to}：{text}", to=to, text=text))
+            if time.monotonic() < next_at:
+                continue
+            next_at += every
             n += 1
-            terminal.write(SimulatedTerminal.position(lat + n * 0.0005, lon + n * 0.0004))
+            if a.kind == "sms":
+                text = SCRIPTED_REPLIES[(n - 1) % len(SCRIPTED_REPLIES)]
+                device.receive_sms(a.sender, text)
+                _say(ctx, {"event": "incoming", "from": a.sender, "text": text},
+                     tr("短信猫收到：{sender}：{text}", sender=a.sender, text=text))
+            else:
+                device.write(SimulatedTerminal.position(lat + n * 0.0005, lon + n * 0.0004))
     except KeyboardInterrupt:
         pass
     finally:
-        terminal.close()
+        device.close()
     return EXIT_OK
 
 
