@@ -213,10 +213,24 @@ class BeidouDriver(Driver):
         return Step(writes=[beidou.encode_txa(message.recipient, message.text)])
 
 
+@dataclass
+class _Tracked:
+    """Status reports still to come for one outgoing SMS (one per part)."""
+
+    expected: int
+    refs: set[int] = field(default_factory=set)
+    delivered: set[int] = field(default_factory=set)
+    failed_note: str | None = None
+
+
 class SmsDriver(Driver):
     """An SMS modem (短信猫) or satellite phone in PDU mode."""
 
+    # After setup, list what the SIM already holds (TS 27.005 §3.4.2, <stat> 4 = all): a
+    # +CMTI sent while no program was listening is never repeated, so those messages would
+    # sit unread until the SIM is full.
     SETUP = (b"ATE0\r", *sms_pdu.SETUP_COMMANDS)
+    LIST = b"AT+CMGL=4\r"
 
     def __init__(self, *, command_timeout_s: float = 60.0, **kw):
         kw.setdefault("feedback_timeout_s", 90.0)  # several parts over a slow network
@@ -227,9 +241,10 @@ class SmsDriver(Driver):
         self._waiting: tuple[str, datetime] | None = None
         self._parts: list[sms_pdu.SubmitPart] = []
         self._refs: list[int] = []
-        self._reference_of: dict[int, str] = {}  # TP-MR → message id
-        self._delivered: dict[str, set[int]] = {}
-        self._expected: dict[str, int] = {}
+        # TP-MR → message id. An MR is one byte and wraps, so a newer part taking an MR
+        # takes it from whichever message held it before.
+        self._reference_of: dict[int, str] = {}
+        self._tracking: dict[str, _Tracked] = {}
         self._current: OutgoingMessage | None = None
 
     def connected(self, now: datetime) -> Step:
@@ -238,10 +253,13 @@ class SmsDriver(Driver):
         self._waiting = None
         for command in self.SETUP:
             self._commands.append(("setup", command))
+        self._commands.append(("list", self.LIST))
         return self._next(now)
 
     def disconnected(self, now: datetime) -> Step:
         self._waiting, self._commands = None, deque()
+        if self._current is not None:
+            self._forget(self._current.id)
         self._parts, self._current = [], None
         return super().disconnected(now)
 
@@ -260,6 +278,8 @@ class SmsDriver(Driver):
         self._parts = sms_pdu.encode_submit(message.recipient, message.text,
                                             request_report=True)
         self._refs = []
+        self._forget(message.id)  # an earlier attempt's parts no longer count
+        self._tracking[message.id] = _Tracked(expected=len(self._parts))
         self._commands.append(("cmgs", self._parts[0].cmgs()[0]))
         return self._next(self._sent_at)  # tick() set it just before
 
@@ -280,6 +300,11 @@ class SmsDriver(Driver):
             self._commands.append(("delete", b"AT+CMGD=%d\r" % event.index))
             return self._next(now)
         if isinstance(event, SmsMessage):
+            listing = self._waiting is not None and self._waiting[0] == "list"
+            if listing and event.index is not None and event.sender:
+                # Received and now stored here: free its slot (sent or draft messages on
+                # the SIM are not ours to delete).
+                self._commands.append(("delete", b"AT+CMGD=%d\r" % event.index))
             whole = self.reassembler.add(event)
             if whole is None or not whole.sender:
                 return Step()
@@ -292,10 +317,25 @@ class SmsDriver(Driver):
             return Step(writes=[self._parts[len(self._refs)].cmgs()[1]])
         if isinstance(event, SmsSubmitted) and self._current is not None:
             self._refs.append(event.reference)
+            self._take_reference(event.reference, self._current.id)
             return Step()
         if isinstance(event, AtResult):
             return self._result(event, now)
         return super().event(event, now)
+
+    def _take_reference(self, reference: int, message_id: str) -> None:
+        previous = self._reference_of.get(reference)
+        if previous is not None and previous in self._tracking:
+            self._tracking[previous].refs.discard(reference)
+        self._reference_of[reference] = message_id
+        self._tracking[message_id].refs.add(reference)
+
+    def _forget(self, message_id: str) -> None:
+        tracked = self._tracking.pop(message_id, None)
+        if tracked is not None:
+            for ref in tracked.refs:
+                if self._reference_of.get(ref) == message_id:
+                    del self._reference_of[ref]
 
     def _result(self, result: AtResult, now: datetime) -> Step:
         kind = self._waiting[0] if self._waiting else None
@@ -310,29 +350,43 @@ class SmsDriver(Driver):
             else:
                 message, refs = self._current, list(self._refs)
                 self._current, self._parts = None, []
-                for ref in refs:
-                    self._reference_of[ref] = message.id
-                self._expected[message.id] = len(refs)
                 step.extend(self._verdict(True, now, reference=",".join(map(str, refs))))
+                # Reports for early parts may have come before the last part's OK.
+                step.extend(self._settle(message.id))
         return step.extend(self._next(now))
 
     def _part_failed(self, now: datetime, note: str) -> Step:
+        if self._current is not None:
+            self._forget(self._current.id)
         self._current, self._parts, self._refs = None, [], []
         self._commands = deque(c for c in self._commands if c[0] not in ("cmgs", "pdu"))
         return self._verdict(False, now, note=note)
 
     def _report(self, report: DeliveryReport) -> Step:
         message_id = self._reference_of.get(report.reference)
-        if message_id is None or report.state == "pending":
+        tracked = self._tracking.get(message_id) if message_id else None
+        if tracked is None or report.state == "pending":
             return Step()
         if report.state == "failed":
-            return Step(updates=[Update(message_id, "failed", note=f"对方未收到（状态 "
-                                        f"{report.status}）")])
-        got = self._delivered.setdefault(message_id, set())
-        got.add(report.reference)
-        if len(got) < self._expected.get(message_id, 1):
+            tracked.failed_note = f"对方未收到（状态 {report.status}）"
+        else:
+            tracked.delivered.add(report.reference)
+        if self._current is not None and self._current.id == message_id:
+            return Step()  # still sending its parts: settled after the last part's OK
+        return self._settle(message_id)
+
+    def _settle(self, message_id: str) -> Step:
+        """The final status of an accepted message, once its reports say so."""
+        tracked = self._tracking.get(message_id)
+        if tracked is None:
             return Step()
-        return Step(updates=[Update(message_id, "delivered")])
+        if tracked.failed_note is not None:
+            self._forget(message_id)
+            return Step(updates=[Update(message_id, "failed", note=tracked.failed_note)])
+        if len(tracked.delivered) >= tracked.expected:
+            self._forget(message_id)
+            return Step(updates=[Update(message_id, "delivered")])
+        return Step()
 
 
 def driver_for(protocol: str, *, baudrate: int = 115200, address: str = "", **kw) -> Driver:

@@ -216,7 +216,7 @@ def ok() -> AtResult:
 def setup_sms() -> SmsDriver:
     d = SmsDriver()
     writes = d.connected(at(0)).writes
-    commands = [b"ATE0\r", *sms_pdu.SETUP_COMMANDS]
+    commands = [b"ATE0\r", *sms_pdu.SETUP_COMMANDS, b"AT+CMGL=4\r"]
     for n, command in enumerate(commands):
         assert writes == [command]  # one command at a time, each after the previous OK
         writes = d.event(ok(), at(n + 1)).writes
@@ -323,3 +323,58 @@ def test_receive_only_and_factory():
     assert d.tick(at(100)).writes == []
     assert isinstance(driver_for("sms"), SmsDriver)
     assert driver_for("beidou", baudrate=9600).baudrate == 9600
+
+
+def send_parts(d: SmsDriver, parts, first_ref: int, now, *, report_early: bool = False):
+    """Walk the modem dialogue for every part; optionally report each part at once."""
+    from commandcentre.comms.events import SmsSubmitted
+
+    step = d.tick(now)
+    for n, part in enumerate(parts):
+        assert step.writes == [part.cmgs()[0]]
+        d.event(AtPrompt(), now)
+        d.event(SmsSubmitted(first_ref + n), now)
+        if report_early:
+            assert d.event(DeliveryReport(first_ref + n, None, 0, "delivered", None, None),
+                           now).updates == []
+        step = d.event(ok(), now)
+    return step
+
+
+def test_reports_that_come_before_the_last_part_still_count():
+    text = "请各乡镇于今晚八时前上报受灾情况，" * 8
+    parts = sms_pdu.encode_submit("13800138000", text, request_report=True)
+    d = setup_sms()
+    d.add(message(to="13800138000", text=text), at(0))
+    step = send_parts(d, parts, 40, at(0), report_early=True)
+    assert [u.status for u in step.updates] == ["accepted", "delivered"]
+
+
+def test_a_reused_reference_belongs_to_the_newer_message():
+    d = setup_sms()
+    d.add(message("m1", to="13800138000", text="一"), at(0))
+    d.add(message("m2", to="13800138000", text="二"), at(0))
+    parts = sms_pdu.encode_submit("13800138000", "一", request_report=True)
+    send_parts(d, parts, 7, at(0))
+    parts = sms_pdu.encode_submit("13800138000", "二", request_report=True)
+    send_parts(d, parts, 7, at(10))  # TP-MR wrapped round to 7 again
+    (update,) = d.event(DeliveryReport(7, None, 0, "delivered", None, None), at(20)).updates
+    assert (update.message_id, update.status) == ("m2", "delivered")
+    assert d.event(DeliveryReport(7, None, 0, "delivered", None, None), at(21)).updates == []
+
+
+def test_messages_already_on_the_sim_are_listed_read_and_deleted():
+    from commandcentre.comms.events import SmsMessage
+
+    d = SmsDriver()
+    writes = d.connected(at(0)).writes
+    for _ in range(3):
+        writes = d.event(ok(), at(1)).writes
+    assert writes == [b"AT+CMGL=4\r"]
+    stored = SmsMessage("8613912345678", None, "昨夜来信", "ucs2", None, index=4)
+    (whole,) = d.event(stored, at(2)).inbound
+    assert whole.text == "昨夜来信"
+    draft = SmsMessage(None, "13800138000", "草稿", "ucs2", None, index=5)
+    assert d.event(draft, at(2)).inbound == []
+    assert d.event(ok(), at(3)).writes == [b"AT+CMGD=4\r"]  # the received one only
+    assert d.event(ok(), at(4)).writes == []

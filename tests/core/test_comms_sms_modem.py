@@ -218,6 +218,17 @@ def test_long_message_goes_in_parts_and_is_delivered_when_every_part_is(
     assert [p.report_status for p in parts] == [0, 0, 0]
 
 
+def test_long_message_reported_part_by_part_at_once_is_delivered(modem_setup, operator,
+                                                                 member, demo_store):
+    """Reports for the first parts arrive while later parts are still being sent."""
+    _sim, service, runner = modem_setup(report_delay_s=0)
+    text = "防汛通知：" + "请各村组织巡查易涝点并上报，" * 10
+    queued = service.queue(operator, runner.device["id"], member["phone"], text)
+    runner.start()
+    results = run_until(runner, lambda rs: "delivered" in history(rs, queued["id"]))
+    assert history(results, queued["id"]) == ["sending", "accepted", "delivered"]
+
+
 def test_modem_error_is_retried_then_accepted(modem_setup, operator, member, demo_store):
     sim, service, runner = modem_setup(cms_failures=1, report_delay_s=60)
     queued = service.queue(operator, runner.device["id"], member["phone"], "速报火场位置")
