@@ -72,3 +72,42 @@ def test_simulated_nmea_source_only_talks():
     finally:
         assert finish(proc) == []
     assert data.count(b"$GNRMC") >= 2 and b"BDICI" not in data
+
+
+def free_udp_ports(n: int) -> list[int]:
+    import socket
+
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+    for sock in socks:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in socks]
+    for sock in socks:
+        sock.close()
+    return ports
+
+
+def test_simulated_pdt_radio_over_udp(demo_copy, monkeypatch, capsys):
+    tmp, lp = free_udp_ports(2)
+    proc, port = simulate("--kind", "hdap", "--host-ports", f"{tmp}:{lp}", "--duration", "5",
+                          "--every", "0.4")
+    try:
+        db = str(demo_copy)
+        monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
+        monkeypatch.setenv("COMMANDCENTRE_USER", "admin")
+        assert main(["--db", db, "comms", "device-add", "电台", "--protocol", "hdap",
+                     "--port", port, "--address", "3609000"]) == 0
+        monkeypatch.setenv("COMMANDCENTRE_USER", "zhiban")
+        capsys.readouterr()
+        assert main(["--db", db, "--json", "comms", "send", "电台", "--to", "3601002",
+                     "--text", "请报告位置", "--timeout", "3"]) == 0
+        assert json.loads(capsys.readouterr().out)["status"] == "accepted"
+        assert main(["--db", db, "--json", "comms", "listen", "电台", "--duration", "2.5"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["positions"] >= 3 and out["messages"] >= 1
+    finally:
+        events = finish(proc)
+    assert {"event": "outgoing", "to": "3601002", "text": "请报告位置"} in events
+    with Store.open(db) as store:
+        team = store.scalar("SELECT t.name FROM position_report p JOIN team t ON"
+                            " t.id = p.team_id LIMIT 1")
+    assert team == "青峪县消防救援大队凤鸣路消防救援站"  # radio 3601001 is on that team

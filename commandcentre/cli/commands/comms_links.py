@@ -41,6 +41,8 @@ def register(s, common) -> None:
     p.add_argument("--kind", choices=SIMULATED_KINDS, default="beidou",
                    help=tr("模拟的设备：beidou 北斗终端；nmea 只发定位、不应答的定位模块或电台；"
                            "sms 短信猫（每隔 --every 秒收到一条短信，不发定位）"))
+    p.add_argument("--host-ports", default="5004:5003",
+                   help=tr("hdap：本程序监听的文本端口:定位端口"))
     p.add_argument("--sender", default=DEMO_SENDER,
                    help=tr("sms：模拟来信的手机号（默认为演示县的一名队员）"))
     p.set_defaults(handler=cmd_simulate)
@@ -80,7 +82,8 @@ def _until(duration: float):
     return lambda: end is None or time.monotonic() < end
 
 
-SIMULATED_KINDS = ("beidou", "nmea", "sms")
+SIMULATED_KINDS = ("beidou", "nmea", "sms", "hdap")
+DEMO_RADIO = 3601001  # the demo county's first PDT radio id
 DEMO_SENDER = "+8615808750001"  # the demo county's first generated member, in +86 form
 # What the simulated field team texts back: device data, kept in the record's language. The
 # last one is longer than 70 characters, so it arrives in two parts.
@@ -113,6 +116,16 @@ def cmd_simulate(ctx: Context) -> int:
     elif a.kind == "nmea":
         device = PtyTerminal(_PositionsOnly())
         ready = tr("模拟定位模块已就绪：{port}（Ctrl+C 结束）", port=device.path)
+    elif a.kind == "hdap":
+        from ...comms.simulator_udp import SimulatedRadio
+        from ...comms.udp import parse_hdap_port
+
+        host = parse_hdap_port(f"127.0.0.1:{a.host_ports}")
+        device = SimulatedRadio(host.radio_tmp_port, host.radio_lp_port, radio_id=DEMO_RADIO)
+        device.path = (f"127.0.0.1:{device.tmp_port}:{device.lp_port}@127.0.0.1:"
+                       f"{host.radio_tmp_port}:{host.radio_lp_port}")
+        ready = tr("模拟 PDT 电台已就绪，登记设备时端口填：{port}（Ctrl+C 结束）",
+                   port=device.path)
     else:
         device = PtyTerminal(SimulatedTerminal(CardSettings(interval_s=a.interval)))
         ready = tr("模拟北斗终端已就绪：{port}（Ctrl+C 结束）", port=device.path)
@@ -124,6 +137,12 @@ def cmd_simulate(ctx: Context) -> int:
         while running():
             # Short naps, so --duration ends on time and sent messages show at once.
             time.sleep(min(every, 0.1))
+            if a.kind == "hdap":
+                for message in device.messages[shown:]:
+                    shown += 1
+                    _say(ctx, {"event": "outgoing", "to": message.recipient,
+                               "text": message.text},
+                         tr("电台收到：{to}：{text}", to=message.recipient, text=message.text))
             if a.kind == "sms":
                 for to, text in device.modem.outgoing()[shown:]:
                     shown += 1
@@ -138,6 +157,11 @@ def cmd_simulate(ctx: Context) -> int:
                 device.receive_sms(a.sender, text)
                 _say(ctx, {"event": "incoming", "from": a.sender, "text": text},
                      tr("短信猫收到：{sender}：{text}", sender=a.sender, text=text))
+            elif a.kind == "hdap":
+                device.send_position(DEMO_RADIO, lat + n * 0.0005, lon + n * 0.0004)
+                if n % 3 == 0:
+                    device.send_text(DEMO_RADIO, SCRIPTED_REPLIES[(n // 3 - 1)
+                                                                  % len(SCRIPTED_REPLIES)])
             else:
                 device.write(SimulatedTerminal.position(lat + n * 0.0005, lon + n * 0.0004))
     except KeyboardInterrupt:
