@@ -35,6 +35,7 @@ from .loader import (
     load_plugins,
     user_plugin_dir,
 )
+from .registers import RegisterSpec, RowCheck
 from .registry import HazardRegistry, apply_plugin_migrations
 from .schema import (
     CATEGORIES,
@@ -51,7 +52,8 @@ __all__ = [
     "API_VERSIONS", "CATEGORIES", "ENTRY_POINT_GROUP", "FIELD_TYPES", "GRADES", "LEVELS",
     "NUMERALS", "WARNING_COLOURS", "ChecklistItem", "Criterion", "FieldSpec", "GradeResult",
     "GradingTable", "HazardApi", "HazardRegistry", "HazardType", "LoadReport", "PluginError",
-    "PluginMigration", "PluginSettings", "PluginStatus", "Reason", "Season",
+    "PluginMigration", "PluginSettings", "PluginStatus", "Reason", "RegisterSpec", "RowCheck",
+    "Season",
     "apply_plugin_migrations", "builtin_plugin_dir", "from_numeral", "grade", "load_hazards",
     "load_plugins", "severity", "table_prefix", "to_numeral", "user_plugin_dir",
 ]

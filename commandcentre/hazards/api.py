@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import tr
 from .grading import PluginError
+from .registers import RegisterSpec
 from .schema import HazardType
 
 if TYPE_CHECKING:
     from ..storage import Store
 
-API_VERSIONS: tuple[str, ...] = ("1.0",)  # plugin API versions this program provides
+API_VERSIONS: tuple[str, ...] = ("1.0", "1.1")  # plugin API versions this program provides
+# 1.1 adds api.add_register (plugin registers on the plugin's own tables).
 
 _SETTING_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _QUOTED = r"(?:\"([^\"]+)\"|\[([^\]]+)\]|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))"
@@ -154,6 +156,7 @@ class HazardApi:
         self.settings = PluginSettings(plugin_id, store)
         self._hazards: list[HazardType] = []
         self._migrations: list[PluginMigration] = []
+        self._registers: list[RegisterSpec] = []
         self._errors: list[str] = []
 
     def register_hazard(self, hazard: HazardType) -> None:
@@ -198,3 +201,20 @@ class HazardApi:
             self._errors.append(str(err))
             raise
         self._migrations.append(PluginMigration(self.plugin_id, version, tuple(statements)))
+
+    def add_register(self, spec: RegisterSpec) -> None:
+        """Offer a register kept in the plugin's own table (API 1.1).
+
+        The table is ``plg_<id>_<key>``; one of the plugin's migrations must create it
+        (``spec.create_sql(plugin_id)``), and the loader checks, once the migrations ran,
+        that it has a column for every field.
+        """
+        try:
+            if not isinstance(spec, RegisterSpec):
+                raise PluginError(tr("add_register 需要一个 RegisterSpec。"))
+            if any(r.key == spec.key for r in self._registers):
+                raise PluginError(tr("台账键重复：{key}", key=spec.key))
+        except PluginError as err:
+            self._errors.append(str(err))
+            raise
+        self._registers.append(spec)

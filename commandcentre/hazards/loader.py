@@ -45,7 +45,7 @@ from ..errors import CommandCentreError
 from ..i18n import tr
 from ..paths import data_dir, resources_dir
 from .api import API_VERSIONS, HazardApi
-from .registry import HazardRegistry, apply_plugin_migrations
+from .registry import HazardRegistry, apply_plugin_migrations, check_register_tables
 from .schema import valid_id
 
 if TYPE_CHECKING:
@@ -273,7 +273,8 @@ class _Loader:
             log.error("plugin %s (%s) failed: %s", status.id, status.source, reason,
                       exc_info=err)
         else:
-            self.registry.add_plugin(status.id, api._hazards, api._migrations)
+            self.registry.add_plugin(status.id, api._hazards, api._migrations,
+                                     api._registers)
             status.hazards = [h.id for h in api._hazards]
             log.info("plugin %s %s loaded from %s: %s", status.id, status.version,
                      status.source, ", ".join(status.hazards))
@@ -328,4 +329,5 @@ def load_hazards(store: Store | None = None, *, extra_dirs: Iterable[str | Path]
     registry, report = load_plugins(store=store, dirs=dirs, entry_points=entry_points)
     if store is not None:
         apply_plugin_migrations(store, registry, report)
+        check_register_tables(store, registry, report)
     return registry, report

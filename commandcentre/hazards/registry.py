@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound
 from ..i18n import tr
+from ..storage.audit import register_table
 from ..timeutil import to_storage
 from .api import PluginMigration, table_prefix
+from .registers import BASE_COLUMNS, RegisterSpec
 from .schema import CATEGORIES, HazardType, Season
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ class HazardRegistry:
         self._hazards: dict[str, HazardType] = {}
         self._owner: dict[str, str] = {}
         self._migrations: dict[str, tuple[PluginMigration, ...]] = {}
+        self._registers: dict[str, tuple[RegisterSpec, ...]] = {}
 
     def __contains__(self, hazard_id: object) -> bool:
         return hazard_id in self._hazards
@@ -86,7 +89,8 @@ class HazardRegistry:
         return None
 
     def add_plugin(self, plugin_id: str, hazards: Iterable[HazardType],
-                   migrations: Iterable[PluginMigration]) -> None:
+                   migrations: Iterable[PluginMigration],
+                   registers: Iterable[RegisterSpec] = ()) -> None:
         """Take in everything one plugin registered (the loader checks duplicates first)."""
         hazards = list(hazards)
         clash = self.duplicate(hazards)
@@ -96,6 +100,14 @@ class HazardRegistry:
             self._hazards[hazard.id] = hazard
             self._owner[hazard.id] = plugin_id
         self._migrations[plugin_id] = tuple(migrations)
+        self._registers[plugin_id] = tuple(registers)
+        for spec in self._registers[plugin_id]:
+            # Written only through the audited writer, like every core register.
+            register_table(spec.table(plugin_id))
+
+    def registers(self) -> list[tuple[str, RegisterSpec]]:
+        """(plugin id, register) for every register of the loaded plugins, in load order."""
+        return [(p, spec) for p, specs in self._registers.items() for spec in specs]
 
     def remove_plugin(self, plugin_id: str) -> list[str]:
         """Drop everything plugin ``plugin_id`` registered; return the hazard ids removed."""
@@ -104,6 +116,7 @@ class HazardRegistry:
             del self._hazards[hazard_id]
             del self._owner[hazard_id]
         self._migrations.pop(plugin_id, None)
+        self._registers.pop(plugin_id, None)
         return gone
 
     def season_overrides(self, store: Store | None) -> dict[str, Any]:
@@ -285,3 +298,16 @@ def _fail(registry: HazardRegistry, report: LoadReport, plugin_id: str, reason: 
     if status is not None:
         status.state, status.reason, status.hazards = "failed", reason, []
     log.error("plugin %s failed: %s", plugin_id, reason, exc_info=err)
+
+
+def check_register_tables(store: Store, registry: HazardRegistry, report: LoadReport) -> None:
+    """Fail a plugin whose register has no table, or a table without a column per field."""
+    for plugin_id, spec in registry.registers():
+        table = spec.table(plugin_id)
+        have = {r["name"] for r in store.query(f'PRAGMA table_info("{table}")')}
+        missing = [c for c in (*BASE_COLUMNS, *(f.key for f in spec.fields)) if c not in have]
+        if missing:
+            reason = tr("插件 {plugin} 的台账 {register} 缺少数据表或列：{columns}",
+                        plugin=plugin_id, register=spec.name_zh,
+                        columns="、".join(missing) if have else table)
+            _fail(registry, report, plugin_id, reason, None)
