@@ -173,3 +173,30 @@ def test_register_specs_check_themselves():
                           checks=(RowCheck("boom", "规则出错", lambda r: 1 / 0),))
     assert [c.code for c in broken.findings({"name": "n"})] == ["boom"]
     assert "plg_p_ok" in broken.create_sql("p") and "name TEXT" in broken.create_sql("p")
+
+
+def test_registers_cli(demo_copy, tmp_path, monkeypatch, capsys):
+    import json
+
+    from commandcentre.cli.main import main
+    from commandcentre.hazards import user_plugin_dir
+
+    write_plugin(user_plugin_dir(), "geo_cli")
+    monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
+    monkeypatch.setenv("COMMANDCENTRE_USER", "admin")
+    db = str(demo_copy)
+    assert main(["--db", db, "--json", "registers", "list"]) == 0
+    listed = {r["register"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["geo_cli.points"]["rows"] == 0
+    assert main(["--db", db, "registers", "add", "geo_cli.points", "--set", "name=后山滑坡",
+                 "--set", "kind=滑坡", "--set", "threatened=31"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "registers", "check"]) == 1
+    assert "应纳入专业监测" in capsys.readouterr().out
+    path = sheet(tmp_path / "p.xlsx", [["前山崩塌", "崩塌", 3, "否", None, ""]])
+    assert main(["--db", db, "--json", "registers", "import", "隐患点", str(path),
+                 "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["insert"] == 1
+    assert main(["--db", db, "--json", "registers", "show", "geo_cli.points"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["后山滑坡"]
+    assert main(["--db", db, "registers", "add", "geo_cli.points", "--set", "oops"]) != 0

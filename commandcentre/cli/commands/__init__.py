@@ -13,6 +13,7 @@ from . import (
     plans,
     plugins,
     records,
+    registers,
     report,
     roster,
     rota,
@@ -36,3 +37,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     comms.register(sub, common)
     roster.register(sub, common)
     plans.register(sub, common)
+    registers.register(sub, common)

@@ -4,11 +4,10 @@ card``."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 
 from ...duty.intake import parse_time
-from ...errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, NotFound, ValidationError
+from ...errors import EXIT_FAILED, EXIT_OK, NotFound, ValidationError
 from ...i18n import tr
 from ...rosters import (
     KINDS,
@@ -16,7 +15,6 @@ from ...rosters import (
     DispatchService,
     EquipmentService,
     ExpertService,
-    ImportRejected,
     MemberService,
     RuleBook,
     ShelterService,
@@ -31,6 +29,7 @@ from ...rosters.resources import format_quantity
 from ...settings import Settings
 from ...timeutil import format_local
 from ..context import Context
+from .importing import show_import
 
 
 def register(sub, common) -> None:
@@ -146,34 +145,9 @@ def _warehouse(ctx: Context, name: str) -> dict:
 
 def cmd_import(ctx: Context) -> int:
     session = ctx.login()
-    try:
-        preview = import_register(ctx.store(), session, ctx.args.kind, ctx.args.path,
-                                  dry_run=ctx.args.dry_run)
-    except ImportRejected as err:
-        if ctx.as_json:
-            ctx.emit(err.preview.as_dict())
-        else:
-            print(tr("{n} 行不能导入，未写入任何记录：", n=len(err.problems)), file=sys.stderr)
-            for problem in err.problems:
-                print(f"  {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    if ctx.as_json:
-        ctx.emit(preview.as_dict())
-        return EXIT_OK if preview.ok else EXIT_INVALID
-    c = preview.counts
-    print(tr("{sheet}（表头在第 {row} 行）：新增 {insert} 条，更新 {update} 条，"
-             "未变 {unchanged} 条，拒绝 {rejected} 行，跳过 {skipped} 行", sheet=preview.sheet,
-             row=preview.header_row, **c))
-    if preview.ignored:
-        print(tr("未识别的列（未导入）：{columns}", columns="、".join(preview.ignored)))
-    for problem in preview.problems:
-        print(f"  {problem}")
-    if ctx.args.dry_run:
-        print(tr("预览：未写入任何记录。") if preview.ok else
-              tr("有被拒绝的行：导入时不会写入任何记录。"))
-    else:
-        print(tr("已导入。"))
-    return EXIT_OK if preview.ok else EXIT_INVALID
+    return show_import(ctx, lambda: import_register(ctx.store(), session, ctx.args.kind,
+                                                    ctx.args.path, dry_run=ctx.args.dry_run),
+                       dry_run=ctx.args.dry_run)
 
 
 def cmd_export(ctx: Context) -> int:
