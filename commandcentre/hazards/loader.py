@@ -68,6 +68,7 @@ class PluginStatus:
     state: str = "loaded"
     reason: str = ""
     hazards: list[str] = field(default_factory=list)
+    registers: list[str] = field(default_factory=list)  # register keys (API 1.1)
     name_en: str = ""
     schema_version: int | None = None  # plugin_schema version once migrations ran
 
@@ -276,6 +277,7 @@ class _Loader:
             self.registry.add_plugin(status.id, api._hazards, api._migrations,
                                      api._registers)
             status.hazards = [h.id for h in api._hazards]
+            status.registers = [r.key for r in api._registers]
             log.info("plugin %s %s loaded from %s: %s", status.id, status.version,
                      status.source, ", ".join(status.hazards))
         self.report.plugins.append(status)

@@ -297,6 +297,7 @@ def _fail(registry: HazardRegistry, report: LoadReport, plugin_id: str, reason: 
     status = report.get(plugin_id)
     if status is not None:
         status.state, status.reason, status.hazards = "failed", reason, []
+        status.registers = []
     log.error("plugin %s failed: %s", plugin_id, reason, exc_info=err)
 
 

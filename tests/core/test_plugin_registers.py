@@ -74,7 +74,8 @@ def township(store) -> str:
 
 def test_register_rows_are_validated_audited_and_checked(loaded, admin, demo_store):
     service, ref, report = loaded
-    assert next(s for s in report.plugins if s.id == "geo_t").state == "loaded"
+    status = next(s for s in report.plugins if s.id == "geo_t")
+    assert status.state == "loaded" and status.as_dict()["registers"] == ["points"]
     town = township(demo_store)
     rid = service.add(admin, ref, {"name": "老鹰岩滑坡", "kind": "滑坡", "threatened": "４５",
                                    "monitored": "否", "township": town})
