@@ -133,6 +133,35 @@ class IncidentService:
                 "recorded_at": to_storage(self.store.clock.now())},
                 action=f"incident.{kind}")
 
+    def update_fields(self, session: Session, incident_id: str,
+                      values: dict[str, Any]) -> dict[str, Any]:
+        """Replace the hazard's own fields of an open incident (过火面积, 水位 …) with
+        ``values``, validated by the hazard; what changed goes onto the timeline as a 记录
+        (in the record's language). Returns the stored fields."""
+        session.require(Permission.INCIDENT_WRITE)
+        row = self._open(incident_id)
+        hazard = self.hazards.get(row["hazard"])
+        new = hazard.validate_fields(values)
+        old = json.loads(row["fields_json"] or "{}")
+        changed = [f for f in hazard.fields if old.get(f.key) != new.get(f.key)]
+        if not changed:
+            return new
+        text = "灾种信息更新：" + "；".join(
+            f"{f.label_zh} {_shown(new.get(f.key))}{f.unit if new.get(f.key) is not None else ''}"
+            for f in changed)
+        now = to_storage(self.store.clock.now())
+        with self.store.write(session, Permission.INCIDENT_WRITE) as w:
+            w.update("incident", incident_id,
+                     {"fields_json": json.dumps(new, ensure_ascii=False)},
+                     action="incident.fields")
+            w.insert("timeline_event", {
+                "incident_id": incident_id, "at": now, "kind": "note", "text": text,
+                "data_json": json.dumps({"fields": {f.key: new.get(f.key) for f in changed}},
+                                        ensure_ascii=False),
+                "recorded_by": session.username, "recorded_at": now},
+                action="incident.note")
+        return new
+
     def decide(self, session: Session, incident_id: str, level: str, *, decided_by: str,
                reason: str = "", at: datetime | None = None) -> str:
         """Record a response-level decision (启动 / 调整 / 终止 应急响应)."""
@@ -309,3 +338,14 @@ class IncidentService:
 
         entries += PlanService(self.store, self.hazards).timeline_entries(incident_id)
         return sorted(entries, key=lambda e: (e.at, e.source, e.id))
+
+
+def _shown(value: Any) -> str:
+    """A field value as the timeline writes it."""
+    if value is None:
+        return "（清空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

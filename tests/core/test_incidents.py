@@ -116,6 +116,32 @@ def test_forest_fire_graded_by_burned_forest_area(demo_store, svc):
     assert svc.assess_grade(op, iid, auto=True)["grade"] == "重大"
 
 
+def test_hazard_fields_are_updated_with_a_timeline_entry(demo_store, svc):
+    op = login(demo_store, "zhiban")
+    now = demo_store.clock.now()
+    iid = svc.create(op, IncidentInput(title="老鹰岩山火", hazard="forest_fire",
+                                       occurred_at=now - timedelta(hours=2),
+                                       fields={"detection_source": "瞭望"}))
+    stored = svc.update_fields(op, iid, {"detection_source": "瞭望", "damaged_forest_ha": "１２",
+                                         "wind": "西北风 4 级"})
+    assert stored == {"detection_source": "瞭望", "damaged_forest_ha": 12.0,
+                      "wind": "西北风 4 级"}
+    assert json.loads(svc.get(iid)["fields_json"]) == stored
+    (entry,) = [e for e in svc.timeline(iid) if "灾种信息更新" in e.text]
+    assert "受害森林面积 12公顷" in entry.text and "风向风力 西北风 4 级" in entry.text
+    assert "发现方式" not in entry.text  # unchanged fields are not repeated
+    svc.update_fields(op, iid, {"detection_source": "瞭望", "damaged_forest_ha": "150"})
+    assert svc.assess_grade(op, iid, auto=True)["grade"] == "重大"
+    assert sum("灾种信息更新" in e.text for e in svc.timeline(iid)) == 2
+    with pytest.raises(ValidationError, match="森林火险等级"):
+        svc.update_fields(op, iid, {"fire_danger_level": 9})
+    with pytest.raises(ValidationError, match="没有这些字段"):
+        svc.update_fields(op, iid, {"water_level": 3})
+    with pytest.raises(PermissionDenied):
+        svc.update_fields(login(demo_store, "guancha"), iid, {})
+    assert verify_store(demo_store.path).ok
+
+
 def test_response_decisions_need_a_leader(demo_store, svc):
     iid = open_accident(demo_store, svc)
     with pytest.raises(PermissionDenied):
