@@ -69,6 +69,7 @@ class PluginStatus:
     reason: str = ""
     hazards: list[str] = field(default_factory=list)
     registers: list[str] = field(default_factory=list)  # register keys (API 1.1)
+    module: str = ""  # the Python module it was imported as (the UI finds ``<module>.ui``)
     name_en: str = ""
     schema_version: int | None = None  # plugin_schema version once migrations ran
 
@@ -197,6 +198,7 @@ class _Loader:
                               name_en=str(manifest.get("name_en", "")))
         if self._refused(status, manifest["api"], manifest.get("min_app")):
             return
+        status.module = f"cc_plugin_{status.id}"
         self._run(status, _api_choice(manifest["api"]) or "",
                   lambda: _import_folder(status.id, folder), module=f"cc_plugin_{status.id}")
 
@@ -222,6 +224,7 @@ class _Loader:
             return
         if self._refused(status, wanted):
             return
+        status.module = ep.module
         self._run(status, _api_choice(wanted) or "", lambda: register)
 
     def _refused(self, status: PluginStatus, wanted: object, min_app: object = None) -> bool:
@@ -275,7 +278,7 @@ class _Loader:
                       exc_info=err)
         else:
             self.registry.add_plugin(status.id, api._hazards, api._migrations,
-                                     api._registers)
+                                     api._registers, module=status.module)
             status.hazards = [h.id for h in api._hazards]
             status.registers = [r.key for r in api._registers]
             log.info("plugin %s %s loaded from %s: %s", status.id, status.version,

@@ -39,6 +39,7 @@ class HazardRegistry:
         self._owner: dict[str, str] = {}
         self._migrations: dict[str, tuple[PluginMigration, ...]] = {}
         self._registers: dict[str, tuple[RegisterSpec, ...]] = {}
+        self._modules: dict[str, str] = {}
 
     def __contains__(self, hazard_id: object) -> bool:
         return hazard_id in self._hazards
@@ -90,7 +91,7 @@ class HazardRegistry:
 
     def add_plugin(self, plugin_id: str, hazards: Iterable[HazardType],
                    migrations: Iterable[PluginMigration],
-                   registers: Iterable[RegisterSpec] = ()) -> None:
+                   registers: Iterable[RegisterSpec] = (), module: str = "") -> None:
         """Take in everything one plugin registered (the loader checks duplicates first)."""
         hazards = list(hazards)
         clash = self.duplicate(hazards)
@@ -101,9 +102,14 @@ class HazardRegistry:
             self._owner[hazard.id] = plugin_id
         self._migrations[plugin_id] = tuple(migrations)
         self._registers[plugin_id] = tuple(registers)
+        self._modules[plugin_id] = module
         for spec in self._registers[plugin_id]:
             # Written only through the audited writer, like every core register.
             register_table(spec.table(plugin_id))
+
+    def module(self, plugin_id: str) -> str:
+        """The Python module plugin ``plugin_id`` was imported as ("" if not known)."""
+        return self._modules.get(plugin_id, "")
 
     def registers(self) -> list[tuple[str, RegisterSpec]]:
         """(plugin id, register) for every register of the loaded plugins, in load order."""
@@ -117,6 +123,7 @@ class HazardRegistry:
             del self._owner[hazard_id]
         self._migrations.pop(plugin_id, None)
         self._registers.pop(plugin_id, None)
+        self._modules.pop(plugin_id, None)
         return gone
 
     def season_overrides(self, store: Store | None) -> dict[str, Any]:

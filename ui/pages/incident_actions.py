@@ -1,9 +1,11 @@
 """The incident page's longer actions: start a plan level, dispatch forces and move their
 status, print records. Mixed into :class:`~ui.pages.incidents.IncidentDetail`, which provides
-``store``, ``session``, ``incidents``, ``message``, ``dialog`` and ``_after_change``."""
+``store``, ``session``, ``zone_name``, ``incidents``, ``message``, ``dialog`` and
+``_after_change``."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,10 +19,24 @@ from commandcentre.plans import PlanService
 from commandcentre.reports.records import RecordReports
 
 from ..forms import FormDialog
+from ..hazard_panel import HazardFieldsDialog
 
 
 class IncidentActions:
     """Dialog-driven actions on the shown incident."""
+
+    def _fields_dialog(self, iid: str) -> HazardFieldsDialog:
+        """The hazard's own fields (the plugin's panel), saved with a timeline entry."""
+        incident = self.incidents.get(iid)
+        registry = self.incidents.hazards
+        hazard = registry.get(incident["hazard"])
+        values = json.loads(incident["fields_json"] or "{}")
+        self.dialog = HazardFieldsDialog(
+            registry, hazard, values, self.zone_name,
+            lambda v: self.incidents.update_fields(self.session, iid, v), self)
+        self.dialog.accepted.connect(self._after_change)
+        self.dialog.open()
+        return self.dialog
 
     def _activate_dialog(self, iid: str) -> FormDialog:
         """Pick the plan (suggested by hazard and grade) and the level; its actions become the

@@ -75,6 +75,7 @@ class IncidentDetail(IncidentActions, QWidget):
         for key, text, permission in (
                 ("note", tr("记录"), Permission.INCIDENT_WRITE),
                 ("casualties", tr("伤亡统计"), Permission.INCIDENT_WRITE),
+                ("fields", tr("灾种信息…"), Permission.INCIDENT_WRITE),
                 ("decide", tr("响应决定"), Permission.RESPONSE_DECIDE),
                 ("grade", tr("自动定级"), Permission.INCIDENT_WRITE),
                 ("report", tr("登记报送"), Permission.INCIDENT_WRITE),
@@ -276,6 +277,8 @@ class IncidentDetail(IncidentActions, QWidget):
             return None
         if key == "print":
             return self._print_dialog(iid)
+        if key == "fields":
+            return self._fields_dialog(iid)
         if key == "dispatch":
             return self._dispatch_dialog(iid)
         if key == "activate":
