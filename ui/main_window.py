@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.duty.promote_requested.connect(self.promote_intake)
         self.plans = PlansPage(store, session, hazards)
         self._add(tr("预案"), self.plans)
-        self.rosters = RostersPage(store, session)
+        self.rosters = RostersPage(store, session, hazards)
         self._add(tr("队伍与资源"), self.rosters)
         self.comms = CommsPage(store, session, self.zone_name, autostart=comms_autostart)
         self._add(tr("通信"), self.comms)

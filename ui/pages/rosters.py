@@ -275,10 +275,10 @@ class ImportPreviewDialog(QDialog):
 class RostersPage(QTabWidget):
     """The registers and the compliance view."""
 
-    def __init__(self, store: Store, session: Session, parent=None):
+    def __init__(self, store: Store, session: Session, hazards=None, parent=None):
         super().__init__(parent)
         self.setObjectName("rostersPage")
-        self.store, self.session = store, session
+        self.store, self.session, self.hazards = store, session, hazards
         self.tabs: dict[str, RegisterTab] = {}
         self.findings_model = RecordTableModel(
             [("label", tr("问题")), ("subject", tr("对象")), ("message", tr("说明")),
@@ -293,11 +293,22 @@ class RostersPage(QTabWidget):
             tab = RegisterTab(store, session, kind, columns)
             self.tabs[kind] = tab
             self.addTab(tab, title)
+        self.hazard_registers = None
+        if hazards is not None and hazards.registers():
+            from .hazard_registers import HazardRegistersTab
+
+            self.hazard_registers = HazardRegistersTab(store, session, hazards)
+            self.addTab(self.hazard_registers, tr("灾种台账"))
         self.refresh_findings()
 
     def refresh_findings(self) -> None:
-        findings = check(self.store)
-        self.findings_model.set_rows([{**f.as_dict(), "label": kind_label(f.kind)}
-                                      for f in findings])
+        findings = [{**f.as_dict(), "label": kind_label(f.kind)} for f in check(self.store)]
+        if self.hazards is not None:
+            from commandcentre.hazards.register_service import PluginRegisterService
+
+            findings += [{"label": f["name"], "subject": f["row"], "message": f["message"],
+                          "basis": f["source"]}
+                         for f in PluginRegisterService(self.store, self.hazards).findings()]
+        self.findings_model.set_rows(findings)
         self.findings_count.setText(tr("发现 {n} 项问题", n=len(findings)) if findings
                                     else tr("未发现问题"))
