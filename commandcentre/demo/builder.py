@@ -84,6 +84,7 @@ class _Builder:
         self._equipment()
         self._incidents()
         plans = self._plans() if self.with_plans else 0
+        registers = self._hazard_registers()
         settings = Settings(self.store)
         settings.set(self.session, "demo", True)
         settings.set(self.session, "county.name", self.data["county"]["name"])
@@ -92,7 +93,22 @@ class _Builder:
         return {"county": self.data["county"]["name"], "townships": len(self.townships),
                 "teams": len(self.teams), "members": members,
                 "accounts": len(self.accounts),
-                "incidents": len(self.data.get("incidents", [])), "plans": plans}
+                "incidents": len(self.data.get("incidents", [])), "plans": plans,
+                "register_rows": registers}
+
+    def _hazard_registers(self) -> int:
+        """The demo rows the hazard plugins ship for their registers (水库, 隐患点 …)."""
+        from ..hazards import load_hazards
+        from ..hazards.register_service import PluginRegisterService
+
+        registry, _report = load_hazards(self.store)  # runs the plugins' table migrations
+        service = PluginRegisterService(self.store, registry)
+        n = 0
+        for ref in service.registers():
+            for row in ref.spec.demo:
+                service.add(self.session, ref, row)
+                n += 1
+        return n
 
     def _plans(self) -> int:
         """The demo county's twelve plans (resources/demo/plans), as an office would import."""

@@ -201,3 +201,22 @@ def test_registers_cli(demo_copy, tmp_path, monkeypatch, capsys):
     assert main(["--db", db, "--json", "registers", "show", "geo_cli.points"]) == 0
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["后山滑坡"]
     assert main(["--db", db, "registers", "add", "geo_cli.points", "--set", "oops"]) != 0
+
+
+def test_demo_rows_of_a_plugin_register_go_into_the_demo_county(tmp_path):
+    from commandcentre.demo import build_demo
+    from commandcentre.hazards import user_plugin_dir
+    from commandcentre.storage import Store
+
+    write_plugin(user_plugin_dir(), "geo_demo")
+    init = user_plugin_dir() / "geo_demo" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace(
+        'title="name",', 'title="name", demo=({"name": "演示隐患点", "kind": "滑坡",'
+        ' "threatened": 40, "township": "凤鸣街道"},),'), encoding="utf-8")
+    counts = build_demo(tmp_path / "demo.db", plans=False)
+    assert counts["register_rows"] >= 1
+    with Store.open(tmp_path / "demo.db") as store:
+        row = store.one("SELECT p.*, o.name AS township FROM plg_geo_demo_points p"
+                        " JOIN org_unit o ON o.id = p.township_id")
+        assert (row["name"], row["threatened"], row["township"]) == ("演示隐患点", 40, "凤鸣街道")
+        assert verify_store(store.path).ok
