@@ -60,6 +60,16 @@ REPORTING_RULES = (
      "supplement_days": 7, "supplement_minutes": 60},
 )
 
+# The fire clock: detection → first force on the fire line → under control → out.
+CLOCK = (
+    ("detected_at", "发现时间", "Detected at", "首次发现火情的时间"),
+    ("first_force_at", "首支力量到场", "First force on scene", "打早：首支扑火力量到达火场"),
+    ("controlled_at", "火势控制", "Under control", "打小：明火得到控制、不再蔓延"),
+    ("extinguished_at", "明火扑灭", "Out", "打了：明火全部扑灭（24 小时扑灭率以此计算）"),
+)
+FIRST_FORCE_TARGET_MIN = 30  # the Ⅳ级 checklist's first force within 30 minutes
+EXTINGUISH_TARGET_H = 24  # 24 小时森林草原火灾扑灭率 ≥ 95 % (001_44a2f5524b217aa3.txt:445)
+
 FIELDS = (
     FieldSpec("detection_source", "发现方式", "Detected by", "choice", choices=DETECTION),
     FieldSpec("burned_area_ha", "过火面积", "Burned area", "float", unit="公顷", minimum=0,
@@ -71,6 +81,11 @@ FIELDS = (
     FieldSpec("wind", "风向风力", "Wind", "text", help_zh="如：西北风 4 级，阵风 6 级"),
     FieldSpec("fire_danger_level", "森林火险等级", "Fire danger level", "int", minimum=1,
               maximum=5, help_zh="1–5 级，以当日气象部门发布为准"),
+    FieldSpec("commander", "现场指挥员", "On-scene commander", "text",
+              help_zh="须为专业人员；未参加演练者不宜担任（见“扑火指挥员”台账）"),
+    # 打早、打小、打了 (003_f46a6e80e859aec0.txt:396, 434): the four times of the fire clock.
+    *(FieldSpec(key, label, label_en, "datetime", help_zh=help_zh) for key, label, label_en,
+      help_zh in CLOCK),
 )
 
 _L = ChecklistItem

@@ -40,8 +40,16 @@ def test_generic_panel_saves_fields_and_refuses_bad_values(qtbot, page, demo_sto
     iid = open_incident(demo_store, hazards, "forest_fire")
     widget.detail.show_incident(iid)
     dialog = widget.detail.open_action("fields")
-    panel = dialog.panel
+    # The forest-fire plugin's own panel (its ui.py): the generic fields plus the fire clock.
+    assert dialog.panel.objectName() == "forestFirePanel"
+    panel = dialog.panel.fields
     assert isinstance(panel, HazardFieldsPanel)
+    assert "填写发现时间" in dialog.panel.clock.text()
+    type_text(panel.widgets["detected_at"], "2026-03-02 14:00")
+    type_text(panel.widgets["first_force_at"], "2026-03-02 14:50")
+    assert "首支力量到场" in dialog.panel.clock.text() and "50 分钟" in dialog.panel.clock.text()
+    panel.widgets["detected_at"].clear()
+    panel.widgets["first_force_at"].clear()
     assert panel.form.labelForField(panel.widgets["damaged_forest_ha"]).text() == \
         "受害森林面积（公顷）"
     source = panel.widgets["detection_source"]
@@ -61,8 +69,8 @@ def test_generic_panel_saves_fields_and_refuses_bad_values(qtbot, page, demo_sto
              for n in range(widget.detail.entries.rowCount())]
     assert any("灾种信息更新" in t and "受害森林面积 12.5公顷" in t for t in texts)
     again = widget.detail.open_action("fields")  # reopened with what was stored
-    assert again.panel.widgets["damaged_forest_ha"].text() == "12.5"
-    assert again.panel.widgets["detection_source"].currentData() == "卫星"
+    assert again.panel.fields.widgets["damaged_forest_ha"].text() == "12.5"
+    assert again.panel.fields.widgets["detection_source"].currentData() == "卫星"
     again.reject()
 
 
