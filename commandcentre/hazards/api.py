@@ -218,3 +218,10 @@ class HazardApi:
             self._errors.append(str(err))
             raise
         self._registers.append(spec)
+
+    def add_registers(self, version: int, specs: tuple[RegisterSpec, ...]) -> None:
+        """Shorthand: migration ``version`` creates the tables of ``specs``, then each is
+        offered with :meth:`add_register` (a later version adds later registers)."""
+        self.add_migration(version, tuple(spec.create_sql(self.plugin_id) for spec in specs))
+        for spec in specs:
+            self.add_register(spec)

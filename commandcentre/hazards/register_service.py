@@ -75,10 +75,11 @@ class PluginRegisterService:
             row["findings"] = [c.message_zh for c in ref.spec.findings(_values(ref, row))]
         return rows
 
-    def findings(self) -> list[dict]:
-        """Every failed check of every register: register, row title, message, source."""
+    def findings(self, ref: RegisterRef | None = None) -> list[dict]:
+        """Every failed check of every register (or of ``ref``): register, row title,
+        message, source."""
         out = []
-        for ref in self.registers():
+        for ref in [ref] if ref is not None else self.registers():
             for row in self.rows(ref):
                 for check in ref.spec.findings(_values(ref, row)):
                     out.append({"register": ref.id, "name": ref.spec.name_zh,

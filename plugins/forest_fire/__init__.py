@@ -15,6 +15,4 @@ def register(api) -> None:
     """Register the forest and grassland fire hazard, its fire-season setting and registers."""
     api.settings.default("fire_season", dict(SEASON_DEFAULT))
     api.register_hazard(HAZARD)
-    api.add_migration(1, tuple(spec.create_sql(api.plugin_id) for spec in REGISTERS))
-    for spec in REGISTERS:
-        api.add_register(spec)
+    api.add_registers(1, REGISTERS)

@@ -29,7 +29,12 @@ from commandcentre.hazards import (
 
 SOURCE = "《生产安全事故报告和调查处理条例》（国务院令第493号）第三条"
 
-SECTORS = ("工矿商贸", "建筑施工", "危险化学品", "交通运输", "其他")
+# 重点行业领域 (003_f46a6e80e859aec0.txt:304), with 燃气、水电站 (same line), 尾矿库、烟花爆竹
+# (003_f46a6e80e859aec0.txt:292) and 冶金、机械、金属冶炼 (003_f46a6e80e859aec0.txt:314, 426)
+# named elsewhere in the seed; 工贸 groups the last three as county offices do.
+SECTORS = ("非煤矿山", "煤矿", "尾矿库", "建筑施工", "工贸", "危险化学品", "烟花爆竹", "特种设备",
+           "燃气", "水电站", "道路交通", "城乡消防", "人员密集场所", "旅游景区", "农业农村",
+           "城市安全运行", "其他")
 # GB 6441-1986 事故类别, in the standard's order.
 ACCIDENT_TYPES = (
     "物体打击", "车辆伤害", "机械伤害", "起重伤害", "触电", "淹溺", "灼烫", "火灾", "高处坠落",

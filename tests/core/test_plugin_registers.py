@@ -83,7 +83,7 @@ def test_register_rows_are_validated_audited_and_checked(loaded, admin, demo_sto
     assert (row["id"], row["threatened"], row["monitored"], row["township"]) == \
         (rid, 45, 0, town)
     assert row["findings"] == ["威胁 30 人以上，应纳入专业监测"]
-    assert service.findings()[0]["source"] == "seed 003:338"
+    assert service.findings(ref)[0]["source"] == "seed 003:338"
     service.update(admin, ref, rid, {"name": "老鹰岩滑坡", "kind": "滑坡", "threatened": 45,
                                      "monitored": True, "township": town})
     assert service.rows(ref)[0]["findings"] == []
@@ -131,13 +131,13 @@ def test_import_previews_refuses_bad_rows_and_writes_all_or_nothing(loaded, admi
     preview = service.import_file(admin, ref, good)
     assert preview.written and preview.counts["insert"] == 3 and preview.skipped == 1
     assert preview.columns["受威胁人数"] == "threatened" and "备注" in preview.ignored
-    findings = {f["row"] for f in service.findings()}
+    findings = {f["row"] for f in service.findings(ref)}
     assert findings == {"黑泥沟泥石流"}
     again = service.preview(admin, ref, good)
     assert again.counts["unchanged"] == 3
     changed = sheet(tmp_path / "changed.xlsx", [["黑泥沟泥石流", "泥石流", 80, "是", town, ""]])
     assert service.import_file(admin, ref, changed).counts["update"] == 1
-    assert service.findings() == []
+    assert service.findings(ref) == []
     assert verify_store(demo_store.path).ok
 
 
@@ -220,3 +220,23 @@ def test_demo_rows_of_a_plugin_register_go_into_the_demo_county(tmp_path):
                         " JOIN org_unit o ON o.id = p.township_id")
         assert (row["name"], row["threatened"], row["township"]) == ("演示隐患点", 40, "凤鸣街道")
         assert verify_store(store.path).ok
+
+
+def test_production_safety_registers(demo_store):
+    from datetime import date, timedelta
+
+    from commandcentre.accounts import system_session
+
+    registry, _report = load_hazards(demo_store)
+    service = PluginRegisterService(demo_store, registry)
+    firms = {r["name"]: r for r in service.rows(service.get("production_safety.enterprises"))}
+    assert firms["岚桥化工园区青峪精细化工有限公司"]["findings"] == []
+    assert firms["竹箐乡石料厂"]["findings"] == ["红、橙风险单位未明确安全官"]
+    dangers = service.get("production_safety.hidden_dangers")
+    (demo,) = service.rows(dangers)
+    assert demo["findings"] == ["整改期限已过，尚未报告整改完成"]  # due 2026-11-12
+    ahead = (date.today() + timedelta(days=10)).isoformat()
+    service.add(system_session("t"), dangers, {"title": "脚手架未设连墙件", "step": "治理",
+                                               "deadline": ahead, "owner": "李工"})
+    fresh = next(r for r in service.rows(dangers) if r["title"] == "脚手架未设连墙件")
+    assert fresh["findings"] == []
