@@ -1,4 +1,5 @@
-"""Hazard plugin: 防汛抗旱 (definitions and sources in ``hazard.py``).
+"""Hazard plugin: 防汛抗旱 (definitions and sources in ``hazard.py``; 水库, 河段 and 易涝点
+registers in ``registers.py``).
 
 Uses only the public plugin API (:mod:`commandcentre.hazards`); pure logic, no Qt.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from commandcentre.hazards import PluginError
 
 from .hazard import GRADING_NAME, HAZARD, SEASON_DEFAULT, SEASON_NAME, build_hazard, grading_default
+from .registers import REGISTERS
 
 
 def register(api) -> None:
@@ -28,3 +30,4 @@ def register(api) -> None:
             api.log.warning("setting %s is not usable (%s); keeping the plugin's thresholds",
                             api.settings.key(GRADING_NAME), err)
     api.register_hazard(hazard)
+    api.add_registers(1, REGISTERS)
