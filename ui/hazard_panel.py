@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -106,6 +107,41 @@ class HazardFieldsPanel(QWidget):
             else:
                 out[spec.key] = text
         return out
+
+
+class SummaryPanel(QWidget):
+    """The generic fields with a line under them that a plugin computes from what is typed
+    (``summarise(values) -> rich text``): 超警戒水位 0.35 米, 三要素齐全, the fire clock …
+    Most plugin panels are this with their own ``summarise``."""
+
+    def __init__(self, hazard, values: dict[str, Any] | None, zone_name: str,
+                 summarise: Callable[[dict[str, Any]], str], parent=None):
+        super().__init__(parent)
+        self.summarise = summarise
+        self.fields = HazardFieldsPanel(hazard, values, zone_name, self)
+        self.summary = QLabel(objectName="hazardSummary", wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.summary)
+        for widget in self.fields.widgets.values():
+            signal = (widget.currentIndexChanged if isinstance(widget, QComboBox)
+                      else widget.textChanged)
+            signal.connect(self.update_summary)
+        self.update_summary()
+
+    def values(self) -> dict[str, Any]:
+        return self.fields.values()
+
+    def update_summary(self, *_args) -> None:
+        try:
+            text = self.summarise(self.values())
+        except Exception:  # plugin code: a broken summary must not break the form
+            log.exception("hazard summary of %s failed", self.fields.hazard)
+            text = ""
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
 
 
 def build_panel(registry, hazard, values: dict[str, Any], zone_name: str,

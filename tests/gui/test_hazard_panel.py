@@ -44,10 +44,11 @@ def test_generic_panel_saves_fields_and_refuses_bad_values(qtbot, page, demo_sto
     assert dialog.panel.objectName() == "forestFirePanel"
     panel = dialog.panel.fields
     assert isinstance(panel, HazardFieldsPanel)
-    assert "填写发现时间" in dialog.panel.clock.text()
+    assert "填写发现时间" in dialog.panel.summary.text()
     type_text(panel.widgets["detected_at"], "2026-03-02 14:00")
     type_text(panel.widgets["first_force_at"], "2026-03-02 14:50")
-    assert "首支力量到场" in dialog.panel.clock.text() and "50 分钟" in dialog.panel.clock.text()
+    clock = dialog.panel.summary.text()
+    assert "首支力量到场" in clock and "50 分钟" in clock
     panel.widgets["detected_at"].clear()
     panel.widgets["first_force_at"].clear()
     assert panel.form.labelForField(panel.widgets["damaged_forest_ha"]).text() == \
