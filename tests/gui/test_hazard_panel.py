@@ -107,7 +107,7 @@ def panel(hazard, values, zone_name, parent=None):
 '''
 
 
-def install(plugin_id: str, ui_source: str) -> None:
+def install(plugin_id: str, ui_source: str | None) -> None:
     folder = user_plugin_dir() / plugin_id
     folder.mkdir(parents=True)
     (folder / "manifest.toml").write_text(
@@ -115,12 +115,14 @@ def install(plugin_id: str, ui_source: str) -> None:
         encoding="utf-8")
     (folder / "__init__.py").write_text(
         textwrap.dedent(PLUGIN_INIT).replace("{id}", plugin_id), encoding="utf-8")
-    (folder / "ui.py").write_text(textwrap.dedent(ui_source), encoding="utf-8")
+    if ui_source is not None:
+        (folder / "ui.py").write_text(textwrap.dedent(ui_source), encoding="utf-8")
 
 
 def test_a_plugins_own_panel_is_used_and_a_broken_one_falls_back(qtbot, demo_store, caplog):
     install("panel_ok", PANEL)
     install("panel_broken", "raise RuntimeError('broken panel')\n")
+    install("panel_none", None)
     registry = load_hazards(demo_store)[0]
     good = build_panel(registry, registry.get("panel_ok"), {"trapped": 3}, "Asia/Shanghai")
     qtbot.addWidget(good)
@@ -129,6 +131,7 @@ def test_a_plugins_own_panel_is_used_and_a_broken_one_falls_back(qtbot, demo_sto
     qtbot.addWidget(broken)
     assert isinstance(broken, HazardFieldsPanel)
     assert "panel_broken" in caplog.text and "broken panel" in caplog.text
-    plain = build_panel(registry, registry.get("production_safety"), {}, "Asia/Shanghai")
+    plain = build_panel(registry, registry.get("panel_none"), {}, "Asia/Shanghai")
     qtbot.addWidget(plain)
     assert isinstance(plain, HazardFieldsPanel)  # no ui.py: the generic panel, no error
+
