@@ -61,6 +61,7 @@ class HazardFieldsPanel(QWidget):
                     widget.addItem(option, value)
             else:
                 widget = QLineEdit(objectName=f"field_{spec.key}")
+                widget.setMinimumWidth(240 if spec.type == "text" else 160)
                 if spec.type == "datetime":
                     widget.setPlaceholderText("2026-05-01 08:30")
                 elif spec.minimum is not None or spec.maximum is not None:
@@ -184,6 +185,8 @@ class HazardFieldsDialog(QDialog):
         self.error.setProperty("role", "error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

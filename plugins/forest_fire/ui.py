@@ -14,7 +14,7 @@ from .clock import fire_clock
 def _duration(minutes: float) -> str:
     if minutes < 120:
         return f"{minutes:.0f} 分钟"
-    return f"{minutes / 60:.1f} 小时"
+    return f"{minutes / 60:.3g} 小时"
 
 
 def clock_text(values: dict) -> str:
