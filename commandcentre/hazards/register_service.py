@@ -79,11 +79,11 @@ class PluginRegisterService:
         """Every failed check of every register (or of ``ref``): register, row title,
         message, source."""
         out = []
-        for ref in [ref] if ref is not None else self.registers():
-            for row in self.rows(ref):
-                for check in ref.spec.findings(_values(ref, row)):
-                    out.append({"register": ref.id, "name": ref.spec.name_zh,
-                                "row": row[ref.spec.title], "code": check.code,
+        for each in [ref] if ref is not None else self.registers():
+            for row in self.rows(each):
+                for check in each.spec.findings(_values(each, row)):
+                    out.append({"register": each.id, "name": each.spec.name_zh,
+                                "row": row[each.spec.title], "code": check.code,
                                 "message": check.message_zh, "source": check.source})
         return out
 
