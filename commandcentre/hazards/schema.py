@@ -12,8 +12,8 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -286,6 +286,10 @@ class HazardType:
     checklists: tuple[ChecklistItem, ...] = ()
     report_sections: tuple[str, ...] = ()
     supplement_days: int = 30  # 补报 window; 7 for road traffic and fire (493号 第十三条)
+    # API 1.1: cross-field rules on a normalised form (e.g. 冰雹 has no 黄色 signal); returns
+    # the problems in words, and a non-empty list refuses the form.
+    form_check: Callable[[Mapping[str, Any]], list[str]] | None = field(default=None,
+                                                                        compare=False)
 
     def __post_init__(self) -> None:
         for name in ("fields", "warning_colours", "seasons", "checklists", "report_sections"):
@@ -323,6 +327,8 @@ class HazardType:
                                  id=self.id, colours="、".join(map(str, colours))))
         if not all(isinstance(s, str) and s.strip() for s in self.report_sections):
             raise PluginError(tr("灾种 {id} 的报告章节标题不能为空。", id=self.id))
+        if self.form_check is not None and not callable(self.form_check):
+            raise PluginError(tr("灾种 {id} 的表单检查应为函数。", id=self.id))
         days = self.supplement_days
         if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
             raise PluginError(tr("灾种 {id} 的补报期限应为正整数天。", id=self.id))
@@ -346,7 +352,12 @@ class HazardType:
             raise ValidationError(tr("灾种“{hazard}”没有这些字段：{keys}", hazard=self.name_zh,
                                      keys="、".join(unknown)))
         out = {f.key: f.validate(values.get(f.key)) for f in self.fields}
-        return {k: v for k, v in out.items() if v is not None}
+        out = {k: v for k, v in out.items() if v is not None}
+        if self.form_check is not None:
+            problems = [p for p in self.form_check(dict(out)) if p]
+            if problems:
+                raise ValidationError("；".join(problems))
+        return out
 
     def checklist(self, level: str) -> tuple[ChecklistItem, ...]:
         """The actions of response level ``level`` (Ⅰ–Ⅳ), in the plugin's order."""

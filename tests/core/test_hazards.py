@@ -469,3 +469,17 @@ def test_plugin_status_as_dict_is_json():
     _registry, report = load_hazards(entry_points=False)
     text = json.dumps(report.as_dicts(), ensure_ascii=False)
     assert "forest_fire" in text
+
+
+def test_form_check_refuses_a_form_with_the_plugins_words():
+    def check(values):
+        return ["冰雹预警信号没有黄色"] if values.get("colour") == "黄" else []
+
+    hazard = HazardType("hail_t", "冰雹", "Hail", "自然灾害", fields=(
+        FieldSpec("colour", "颜色", "Colour", "choice", choices=("黄", "橙", "红")),),
+        form_check=check)
+    assert hazard.validate_fields({"colour": "橙"}) == {"colour": "橙"}
+    with pytest.raises(ValidationError, match="冰雹预警信号没有黄色"):
+        hazard.validate_fields({"colour": "黄"})
+    with pytest.raises(PluginError):
+        HazardType("hail_u", "冰雹", "Hail", "自然灾害", form_check="not a function")
