@@ -1,4 +1,5 @@
-"""Hazard plugin: 气象灾害 (definitions and sources in ``hazard.py``).
+"""Hazard plugin: 气象灾害 (definitions and sources in ``hazard.py``; the per-township warning
+register in ``registers.py``).
 
 Uses only the public plugin API (:mod:`commandcentre.hazards`); pure logic, no Qt.
 """
@@ -6,6 +7,7 @@ Uses only the public plugin API (:mod:`commandcentre.hazards`); pure logic, no Q
 from __future__ import annotations
 
 from .hazard import HAZARD, SUPPLEMENT_DAYS_DEFAULT, SUPPLEMENT_NAME, build_hazard
+from .registers import REGISTERS
 
 
 def register(api) -> None:
@@ -25,3 +27,4 @@ def register(api) -> None:
             api.log.warning("setting %s is not a positive number of days (%r); using %s",
                             api.settings.key(SUPPLEMENT_NAME), days, SUPPLEMENT_DAYS_DEFAULT)
     api.register_hazard(hazard)
+    api.add_registers(1, REGISTERS)

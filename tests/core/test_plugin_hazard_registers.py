@@ -65,3 +65,24 @@ def test_professional_monitoring_rule_at_its_boundary(threatened, professional, 
     codes = {c.code for c in spec.findings(row)}
     expected = threatened >= 30 and not professional and status == "监测中"
     assert ("needs_professional" in codes) == expected
+
+
+def test_township_warnings_check_colour_and_receipt(service):
+    rows = findings(service, "meteorological.township_warnings")
+    assert rows["青气预〔2026〕第 12 号"] == []
+    assert rows["青气预〔2026〕第 12 号（云坝）"] == ["乡镇尚未确认接收"]
+    ref = service.get("meteorological.township_warnings")
+    service.add(system_session("t"), ref, {"warning_no": "错色", "signal_type": "冰雹",
+                                           "signal_colour": "黄",
+                                           "issued_at": "2026-07-15T08:00+08:00",
+                                           "received_at": "2026-07-15T08:05+08:00"})
+    assert findings(service, "meteorological.township_warnings")["错色"] == [
+        "该预警信号没有这种颜色"]
+
+
+def test_major_hazard_sources_need_monitoring_and_an_evacuation_distance(service):
+    rows = findings(service, "hazardous_chemicals.major_sources")
+    assert rows["液氯储罐区"] == []
+    assert set(rows["液氨罐区"]) == {"重大危险源未接入在线监测预警", "未登记疏散距离（接报时即需用到）"}
+    assert findings(service, "hazardous_chemicals.enterprises") == {
+        "岚桥化工园区青峪精细化工有限公司": []}
