@@ -83,6 +83,7 @@ def test_township_warnings_check_colour_and_receipt(service):
 def test_major_hazard_sources_need_monitoring_and_an_evacuation_distance(service):
     rows = findings(service, "hazardous_chemicals.major_sources")
     assert rows["液氯储罐区"] == []
-    assert set(rows["液氨罐区"]) == {"重大危险源未接入在线监测预警", "未登记疏散距离（接报时即需用到）"}
+    assert set(rows["液氨罐区"]) == {"重大危险源未接入在线监测预警",
+                                    "未登记疏散距离（接报时即需用到）"}
     assert findings(service, "hazardous_chemicals.enterprises") == {
         "岚桥化工园区青峪精细化工有限公司": []}

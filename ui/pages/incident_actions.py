@@ -25,11 +25,15 @@ from ..hazard_panel import HazardFieldsDialog
 class IncidentActions:
     """Dialog-driven actions on the shown incident."""
 
-    def _fields_dialog(self, iid: str) -> HazardFieldsDialog:
+    def _fields_dialog(self, iid: str) -> HazardFieldsDialog | None:
         """The hazard's own fields (the plugin's panel), saved with a timeline entry."""
         incident = self.incidents.get(iid)
         registry = self.incidents.hazards
-        hazard = registry.get(incident["hazard"])
+        hazard = registry.find(incident["hazard"])
+        if hazard is None:  # its plugin was removed or failed: the record stays readable
+            self.message.setText(tr("灾种插件 {hazard} 未加载，不能编辑灾种信息。",
+                                    hazard=self._hazard_name(incident["hazard"])))
+            return None
         values = json.loads(incident["fields_json"] or "{}")
         self.dialog = HazardFieldsDialog(
             registry, hazard, values, self.zone_name,
