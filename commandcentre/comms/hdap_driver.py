@@ -10,19 +10,35 @@ the note. Acks with another request ID (late, or for another program on the same
 ignored. Incoming TMP messages and LP positions pass through the base driver as inbound, the
 radio ID as sender / source; the link has already acknowledged the messages.
 
+Location on demand: :meth:`HdapDriver.request_location` writes an LP standard location
+immediate request (A001) for a radio, with a request ID from the same counter; the link sends
+LP PDUs to the radio's LP port. The radio's standard report (A002) repeating that request ID
+is the answer: a position is stored like any other report (``position_report``, source = the
+radio ID), and :meth:`HdapDriver.location_answer` returns it, or the failed answer
+(:class:`~.hdap.LpNoFix`, e.g. ``position_method_failure``). Reports with another request ID
+are stored but answer nothing, as for acks. Layouts: :mod:`.hdap` (ok-dmrlib
+``location_protocol.py``).
+
 Notes are written in the record's language (Chinese), as in :mod:`.drivers`.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import ValidationError
 from ..i18n import tr
 from .drivers import Driver, Step
-from .events import RadioTextAck
-from .hdap import DEFAULT_SUBNET, encode_tmp_message
+from .events import NoFix, Position, RadioTextAck
+from .hdap import (
+    DEFAULT_SUBNET,
+    LpNoFix,
+    LpPosition,
+    encode_lp_immediate_request,
+    encode_tmp_message,
+)
 from .outbox import OutgoingMessage
 
 MAX_RADIO_ID = 0xFFFFFF
@@ -32,6 +48,10 @@ RESULT_NAMES = {"ok": "成功", "fail": "发送失败", "invalid_params": "参�
                 "private_call_no_ack": "对方电台未应答", "repeater_wakeup_fail": "中继唤醒失败",
                 "no_contact": "无此联系人", "tx_deny": "禁止发射",
                 "tx_interrupted": "发射被中断"}
+# LP result names (ok-dmrlib LocationProtocolResultCodes) and a void GPS status, in words.
+LOCATION_RESULT_NAMES = {"position_method_failure": "定位失败",
+                         "request_format_error": "请求格式错误",
+                         "status_void": "卫星定位无效"}
 
 
 def radio_number(value: str | int) -> int | None:
@@ -45,6 +65,22 @@ def radio_number(value: str | int) -> int | None:
 def result_text(ack: RadioTextAck) -> str:
     """The result of an ack in words, with its machine name (``信道忙 channel_busy``)."""
     return f"{RESULT_NAMES.get(ack.result, '未知结果')} {ack.result}"
+
+
+def location_failure_text(answer: NoFix) -> str:
+    """Why a location answer has no position, in words (``定位失败 position_method_failure``)."""
+    return f"{LOCATION_RESULT_NAMES.get(answer.reason, '未知结果')} {answer.reason}"
+
+
+@dataclass
+class LocationQuery:
+    """The latest location request to one radio and, once it came, its answer."""
+
+    request_id: int
+    radio_id: int
+    sent_at: datetime
+    answer: Position | NoFix | None = None
+    answered_at: datetime | None = None
 
 
 class HdapDriver(Driver):
@@ -68,6 +104,7 @@ class HdapDriver(Driver):
                               else secrets.randbelow(0x7FFFFFFF) + 1)
         self._request: int | None = None
         self._current: OutgoingMessage | None = None
+        self.locations: dict[int, LocationQuery] = {}  # by radio ID: the latest request
 
     def _new_request_id(self) -> int:
         request, self._next_request = self._next_request, (self._next_request + 1) % (1 << 32)
@@ -85,10 +122,37 @@ class HdapDriver(Driver):
         return Step(writes=[encode_tmp_message(self._request, recipient, self.radio_id,
                                                message.text, subnet=self.subnet)])
 
+    def request_location(self, radio_id: str | int, now: datetime) -> Step:
+        """Ask radio ``radio_id`` where it is (LP A001); the runner writes the Step.
+
+        A new request to the same radio replaces the earlier one: only its answer counts.
+        """
+        radio = radio_number(radio_id)
+        if radio is None:
+            raise ValidationError(tr("电台号应为 0–16777215 之间的整数：{value}", value=radio_id))
+        request = self._new_request_id()
+        self.locations[radio] = LocationQuery(request, radio, now)
+        return Step(writes=[encode_lp_immediate_request(request, radio, subnet=self.subnet)])
+
+    def location_answer(self, radio_id: str | int) -> Position | NoFix | None:
+        """The answer to the latest location request to ``radio_id``, once it has come."""
+        radio = radio_number(radio_id)
+        query = self.locations.get(radio) if radio is not None else None
+        return query.answer if query is not None else None
+
     def event(self, event: object, now: datetime) -> Step:
         if isinstance(event, RadioTextAck):
             return self._ack(event, now)
+        if isinstance(event, LpPosition | LpNoFix):
+            self._location(event, now)
         return super().event(event, now)
+
+    def _location(self, report: LpPosition | LpNoFix, now: datetime) -> None:
+        radio = radio_number(report.source_id or "")
+        query = self.locations.get(radio) if radio is not None else None
+        if query is None or query.answer is not None or report.request_id != query.request_id:
+            return
+        query.answer, query.answered_at = report, now
 
     def _ack(self, ack: RadioTextAck, now: datetime) -> Step:
         if self._sent_at is None or ack.request_id != self._request:

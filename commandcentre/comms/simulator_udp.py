@@ -3,9 +3,14 @@
 :class:`SimulatedRadio` stands where the radio's "Forward to PC" network would be: two UDP
 sockets on 127.0.0.1 (its TMP and LP ports). It acknowledges every TMP message the host
 sends, to the address it came from, with result OK or, for the first ``fail_first``
-messages, with ``failure`` (CHANNEL_BUSY by default); it sends scripted TMP text messages
-(UTF-16-LE, private or group) and LP standard location reports to the host's ports, and
-records what it received. PDU layouts are those of :mod:`.hdap` (research-serial.md §3.2).
+messages, with ``failure`` (CHANNEL_BUSY by default). It answers every LP standard location
+immediate request (A001) that reaches its LP port with a standard report (A002) repeating the
+request ID, from the radio asked, at ``location`` (``None``: result 6, position method
+failure). It sends scripted TMP text messages (UTF-16-LE, private or group) and LP standard
+location reports to the host's ports, and records what it received. PDU layouts are those of
+:mod:`.hdap` (research-serial.md §3.2; ok-dmrlib ``location_protocol.py``). How a real radio
+answers a request when it has no fix is not documented; the failure answer here is only one
+the protocol allows.
 
 Plain sockets and one thread with ``select``: the simulator is a test fixture with no
 reconnects to manage, and tests call it from their own thread.
@@ -21,34 +26,26 @@ from datetime import UTC, datetime
 
 from .events import Decoded, RadioTextAck, ShortMessage
 from .hdap import (
-    LP_STANDARD_REPORT,
-    SERVICE_LP,
+    LP_RESULTS,
     TMP_RESULTS,
+    LocationRequest,
     decode_hdap,
-    encode_hdap,
+    encode_lp_report,
     encode_tmp_ack,
     encode_tmp_message,
-    radio_ip,
 )
 from .udp import tmp_request_id
 
 RESULT_CODES = {name: code for code, name in TMP_RESULTS.items()}
+LP_RESULT_CODES = {name: code for code, name in LP_RESULTS.items()}
+DEFAULT_LOCATION = (25.86, 99.52)  # where a simulated radio is, as in comms simulate
 
 
 def lp_report(source: int, lat: float, lon: float, *, when: datetime | None = None,
               valid: bool = True, request_id: int = 1) -> bytes:
     """An LP standard location report (A002) from radio ``source`` at ``lat`` / ``lon``."""
-    when = when or datetime.now(UTC)
-
-    def ddmm(value: float, width: int) -> bytes:
-        deg = int(abs(value))
-        return f"{deg:0{width}d}{(abs(value) - deg) * 60:07.4f}".encode("ascii")
-
-    gps = (b"A" if valid else b"V") + when.strftime("%H%M%S%d%m%y").encode("ascii")
-    gps += (b"N" if lat >= 0 else b"S") + ddmm(lat, 2) + (b"E" if lon >= 0 else b"W")
-    gps += ddmm(lon, 3) + b"0.0" + b"000"  # speed, direction: units undocumented, not decoded
-    payload = request_id.to_bytes(4, "big") + radio_ip(source) + b"\x00\x00" + gps
-    return encode_hdap(SERVICE_LP, LP_STANDARD_REPORT.to_bytes(2, "big"), payload)
+    return encode_lp_report(request_id, source, lat, lon, when=when or datetime.now(UTC),
+                            valid=valid)
 
 
 class SimulatedRadio:
@@ -56,20 +53,25 @@ class SimulatedRadio:
 
     ``tmp_port`` / ``lp_port`` are the radio's own ports (0: any free port; read them back
     from the attributes). ``messages`` are the TMP messages the host sent (ShortMessage),
-    ``acks`` the acks the host sent back for ours, ``datagrams`` everything received.
-    ``silent`` stops all acks (a radio that is off air or gone).
+    ``acks`` the acks the host sent back for ours, ``location_requests`` the LP requests
+    (:class:`~.hdap.LocationRequest`), ``datagrams`` everything received. ``silent`` stops
+    all acks and answers (a radio that is off air or gone). ``location`` is where every
+    radio asked is (lat, lon), or None for a "position method failure" answer.
     """
 
     def __init__(self, host_tmp: int, host_lp: int, *, host: str = "127.0.0.1",
                  radio_id: int = 3600999, tmp_port: int = 0, lp_port: int = 0,
                  fail_first: int = 0, failure: str = "channel_busy", silent: bool = False,
-                 bind_host: str = "127.0.0.1"):
+                 bind_host: str = "127.0.0.1",
+                 location: tuple[float, float] | None = DEFAULT_LOCATION):
         self.host, self.host_tmp, self.host_lp = host, host_tmp, host_lp
         self.radio_id = radio_id
         self.fail_first, self.failure_code = fail_first, RESULT_CODES[failure]
         self.silent = silent
+        self.location = location
         self.messages: list[ShortMessage] = []
         self.acks: list[RadioTextAck] = []
+        self.location_requests: list[LocationRequest] = []
         self.datagrams: list[tuple[str, bytes]] = []
         self._request = 0
         self._tmp = self._socket(bind_host, tmp_port)
@@ -106,7 +108,11 @@ class SimulatedRadio:
         if not isinstance(item, Decoded):
             return  # a bad PDU from the host gets no answer, as on a real radio
         event = item.event
-        if isinstance(event, RadioTextAck):
+        if isinstance(event, LocationRequest) and sock is self._lp:
+            self.location_requests.append(event)
+            if not self.silent:
+                sock.sendto(self._location_answer(event), addr)
+        elif isinstance(event, RadioTextAck):
             self.acks.append(event)
         elif isinstance(event, ShortMessage):
             self.messages.append(event)
@@ -115,6 +121,16 @@ class SimulatedRadio:
             result = self.failure_code if len(self.messages) <= self.fail_first else 0
             ack = _ack_for(data, event, result)
             sock.sendto(ack, addr)
+
+    def _location_answer(self, request: LocationRequest) -> bytes:
+        """The asked radio's standard report, repeating the request ID and radio IP."""
+        if self.location is None:
+            return encode_lp_report(request.request_id, int(request.radio),
+                                    when=datetime.now(UTC), subnet=request.subnet,
+                                    result=LP_RESULT_CODES["position_method_failure"])
+        lat, lon = self.location
+        return encode_lp_report(request.request_id, int(request.radio), lat, lon,
+                                when=datetime.now(UTC), subnet=request.subnet)
 
     # -- what the radio sends --------------------------------------------------------------
 

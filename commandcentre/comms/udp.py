@@ -44,7 +44,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..i18n import tr
 from .events import Decoded, Reject, RejectReason, ShortMessage
-from .hdap import SERVICE_TMP, TMP_GROUP, TMP_PRIVATE, decode_hdap, encode_tmp_ack
+from .hdap import SERVICE_LP, SERVICE_TMP, TMP_GROUP, TMP_PRIVATE, decode_hdap, encode_tmp_ack
 from .link import STATES, LinkDown
 from .traffic import TrafficLog
 
@@ -148,11 +148,12 @@ class HdapLink:
     The loop is the link's own (a selector loop on every platform: it only waits on two
     sockets, and the proactor's UDP support varies between Python versions); the caller's
     thread is never blocked by it. ``send`` writes on the caller's thread straight to the
-    non-blocking TMP socket, so a failure is raised to the caller as :class:`LinkDown` and
-    the link rebinds, like a serial write error. Events and states go to ``on_event`` /
-    ``on_state`` from the link's thread, or through ``loop.call_soon_threadsafe`` when a
-    loop is given. ``sentences`` and ``rejects`` count decoded PDUs by type and rejects by
-    reason; ``acks_sent`` counts the automatic TMP acks; ``foreign`` the datagrams ignored.
+    non-blocking TMP socket (the LP socket for LP PDUs), so a failure is raised to the
+    caller as :class:`LinkDown` and the link rebinds, like a serial write error. Events and
+    states go to ``on_event`` / ``on_state`` from the link's thread, or through
+    ``loop.call_soon_threadsafe`` when a loop is given. ``sentences`` and ``rejects`` count
+    decoded PDUs by type and rejects by reason; ``acks_sent`` counts the automatic TMP acks;
+    ``foreign`` the datagrams ignored.
     """
 
     def __init__(self, name: str, address: HdapAddress, *,
@@ -215,11 +216,21 @@ class HdapLink:
         self._close()
         self._set_state("closed")
 
-    def send(self, data: bytes) -> None:
-        """Send one PDU to the radio's TMP port now (the driver paces; see :mod:`.outbox`)."""
-        target = (self.address.radio_host, self.address.radio_tmp_port)
+    def send(self, data: bytes, *, service: str | None = None) -> None:
+        """Send one PDU to the radio now (the driver paces; see :mod:`.outbox`).
+
+        ``service`` ``"TMP"`` or ``"LP"`` picks the socket and the radio's port; by default
+        an LP PDU (service byte 0x08, e.g. a location request) goes from the LP socket to
+        the radio's LP port, so its answer comes back there, and everything else to TMP.
+        """
+        if service is None:
+            service = "LP" if data[:1] and data[0] & 0x7F == SERVICE_LP else "TMP"
+        if service not in ("TMP", "LP"):
+            raise ValueError(f"service is TMP or LP, not {service!r}")
+        port = self.address.radio_lp_port if service == "LP" else self.address.radio_tmp_port
+        target = (self.address.radio_host, port)
         with self._lock:
-            sock = self._sockets.get("TMP")
+            sock = self._sockets.get(service)
             if sock is None or self.state != "connected":
                 raise LinkDown(tr("链路 {name} 未连接，未发送。", name=self.name))
             try:

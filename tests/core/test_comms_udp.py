@@ -2,9 +2,11 @@
 against the simulated radio, into the demo store.
 
 Text both ways (with the automatic ack of an incoming message), an LP report as a position
-row, a CHANNEL_BUSY refusal retried then accepted, repeated refusals failed with the reason,
-garbage counted as a reject, a taken port (reconnecting until it frees), foreign senders
-ignored, the port-string parser, and random datagrams that never break the link.
+row, a location request answered by a report (a position row for the radio's member), a
+failed answer, garbage answers counted as rejects, a CHANNEL_BUSY refusal retried then
+accepted, repeated refusals failed with the reason, garbage counted as a reject, a taken port
+(reconnecting until it frees), foreign senders ignored, the port-string parser, and random
+datagrams that never break the link.
 """
 
 from __future__ import annotations
@@ -12,14 +14,25 @@ from __future__ import annotations
 import queue
 import socket
 import time
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commandcentre.accounts import AccountService, system_session
-from commandcentre.comms.events import Decoded, RadioTextAck, Reject, ShortMessage
-from commandcentre.comms.hdap import SERVICE_LP, SERVICE_TMP, encode_hdap, encode_tmp_message
+from commandcentre.comms.events import Decoded, Position, RadioTextAck, Reject, ShortMessage
+from commandcentre.comms.hdap import (
+    SERVICE_LP,
+    SERVICE_TMP,
+    LocationRequest,
+    LpNoFix,
+    decode_hdap,
+    encode_hdap,
+    encode_lp_immediate_request,
+    encode_lp_report,
+    encode_tmp_message,
+)
 from commandcentre.comms.hdap_driver import HdapDriver
 from commandcentre.comms.runner import DeviceRunner
 from commandcentre.comms.service import CommsService
@@ -130,6 +143,119 @@ def test_messages_both_ways_with_acks_and_a_position(setup, operator, demo_store
     log = read_log(runner.link.traffic.path)  # every datagram, both directions
     assert [d for _, _, d, _ in log].count(">") == 2 and [d for _, _, d, _ in log].count("<") == 3
     assert verify_store(demo_store.path).ok
+
+
+def ask(runner: DeviceRunner, radio: str | int) -> bytes:
+    """Ask for a radio's position the way ``comms locate`` does; the request PDU."""
+    run_until(runner, lambda rs: rs[-1].state == "connected")
+    (pdu,) = runner.driver.request_location(radio, runner.store.clock.now()).writes
+    runner.link.send(pdu)  # an LP PDU: from the LP socket to the radio's LP port
+    return pdu
+
+
+def test_a_location_request_is_answered_with_a_position(setup, demo_store, pdt_member):
+    radio, _service, runner = setup(location=(25.8712, 99.5301))
+    pdt = pdt_member["pdt_id"]
+    runner.start()
+    pdu = ask(runner, pdt)
+    results = run_until(runner, lambda rs: sum(r.positions for r in rs))
+    assert sum(r.positions for r in results) == 1
+    assert radio.datagrams == [("LP", pdu)]  # nothing went to the TMP port
+    assert radio.location_requests == [LocationRequest(7000, pdt, 10)]
+    answer = runner.driver.location_answer(pdt)
+    assert isinstance(answer, Position) and answer.request_id == 7000
+    assert answer.source_id == pdt and runner.link.sentences["LP"] == 1
+    row = demo_store.one("SELECT * FROM position_report")
+    assert row["source"] == pdt and row["member_id"] == pdt_member["id"]
+    assert row["team_id"] == pdt_member["team_id"]
+    assert abs(row["lat"] - 25.8712) < 1e-6 and abs(row["lon"] - 99.5301) < 1e-6
+    assert row["fix_time"]
+    assert verify_store(demo_store.path).ok
+
+
+def test_a_failed_location_answer_stores_nothing(setup, demo_store, pdt_member):
+    _radio, _service, runner = setup(location=None)
+    pdt = pdt_member["pdt_id"]
+    runner.start()
+    ask(runner, pdt)
+    run_until(runner, lambda rs: runner.driver.location_answer(pdt) is not None)
+    answer = runner.driver.location_answer(pdt)
+    assert isinstance(answer, LpNoFix) and answer.reason == "position_method_failure"
+    assert (answer.request_id, answer.result_code) == (7000, 6)
+    assert demo_store.scalar("SELECT count(*) FROM position_report") == 0
+
+
+def test_garbage_location_answers_are_rejects(setup, demo_store, pdt_member):
+    """A silent radio; the host gets bad answers, another request's report, then the answer."""
+    radio, _service, runner = setup(silent=True)
+    pdt = pdt_member["pdt_id"]
+    runner.start()
+    ask(runner, pdt)
+    assert radio.wait(lambda r: r.location_requests)
+    good = encode_lp_report(7000, int(pdt), 25.87, 99.53, when=datetime.now(UTC))
+    radio.send_raw(good[:-2] + bytes([good[-2] ^ 0x5A, 3]), service="LP")  # checksum
+    radio.send_raw(encode_hdap(SERVICE_LP, b"\xa0\x02", good[5:40]), service="LP")  # short
+    radio.send_raw(good[:30], service="LP")  # cut off
+    radio.send_raw(b"\x08garbage\x03", service="LP")
+    run_until(runner, lambda rs: sum(r.rejects for r in rs) >= 4)
+    assert runner.link.rejects == {"bad_checksum": 1, "malformed": 3}
+    assert runner.driver.location_answer(pdt) is None
+    other = encode_lp_report(6999, int(pdt), 25.80, 99.50, when=datetime.now(UTC))
+    radio.send_raw(other, service="LP")  # a report, but not the answer to our request
+    run_until(runner, lambda rs: sum(r.positions for r in rs))
+    assert runner.driver.location_answer(pdt) is None
+    radio.send_raw(good, service="LP")
+    run_until(runner, lambda rs: runner.driver.location_answer(pdt) is not None)
+    assert float(runner.driver.location_answer(pdt).lat) == pytest.approx(25.87)
+    assert demo_store.scalar("SELECT count(*) FROM position_report") == 2
+    assert runner.link.state == "connected"
+
+
+def test_the_driver_matches_answers_to_its_latest_request():
+    driver = HdapDriver(radio_id=3600999, first_request_id=41)
+    now = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
+    step = driver.request_location("3601001", now)
+    assert step.writes == [encode_lp_immediate_request(41, 3601001)] and not step.updates
+    assert driver.request_location(3601001, now).writes[0][5:9] == (42).to_bytes(4, "big")
+    old = decode_hdap(encode_lp_report(41, 3601001, 25.0, 99.0, when=now)).event
+    assert driver.event(old, now).inbound == [old]  # stored, but the older request's answer
+    assert driver.location_answer(3601001) is None
+    new = decode_hdap(encode_lp_report(42, 3601001, 25.1, 99.1, when=now)).event
+    assert driver.event(new, now).inbound == [new]
+    assert driver.location_answer("3601001") is new and driver.locations[3601001].answered_at
+    stranger = decode_hdap(encode_lp_report(42, 3601002, 25.2, 99.2, when=now)).event
+    driver.event(stranger, now)
+    assert driver.location_answer(3601002) is None and driver.location_answer("x") is None
+    for bad in ("第三梯队", "16777216", ""):
+        with pytest.raises(ValidationError, match="电台号"):
+            driver.request_location(bad, now)
+
+
+def test_the_link_sends_lp_pdus_to_the_lp_port():
+    tmp, lp = free_ports(2)
+    radio = SimulatedRadio(tmp, lp)
+    link = HdapLink("r3", HdapAddress(HOST, radio.tmp_port, radio.lp_port, HOST, tmp, lp))
+    link.start()
+    try:
+        for _ in range(100):
+            if link.state == "connected":
+                break
+            time.sleep(0.02)
+        request = encode_lp_immediate_request(5, 3601001)
+        text = encode_tmp_message(6, 3601001, 3600999, "测试")
+        link.send(request, service="TMP")  # forced to the TMP port: no answer comes
+        link.send(text)
+        link.send(request)
+        assert radio.wait(lambda r: len(r.datagrams) == 3 and r.location_requests)
+        # two sockets: the order between them is not kept
+        assert sorted(radio.datagrams) == sorted([("TMP", request), ("TMP", text),
+                                                  ("LP", request)])
+        assert radio.location_requests == [LocationRequest(5, "3601001", 10)]
+        with pytest.raises(ValueError):
+            link.send(request, service="RRS")
+    finally:
+        link.stop()
+        radio.close()
 
 
 def test_channel_busy_is_retried_then_accepted(setup, operator, demo_store, pdt_member):

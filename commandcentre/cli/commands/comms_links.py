@@ -1,9 +1,13 @@
-"""Comms commands that use a link: ``comms devices|device-add|simulate|listen|send``.
+"""Comms commands that use a link: ``comms devices|device-add|simulate|listen|send|locate``.
 
 ``comms simulate --kind`` serves a simulated device on a pseudo-terminal: ``beidou`` a BeiDou
 terminal (answers $CCICA / $CCTXA, sends positions), ``nmea`` a GNSS module or NMEA radio
 (positions only, answers nothing), ``sms`` an SMS modem (TS 27.005 PDU mode, with status
 reports) that receives a scripted reply every ``--every`` seconds.
+
+``comms locate DEVICE --radio ID`` asks a Hytera radio for its position through an ``hdap``
+device (LP standard location immediate request, :mod:`...comms.hdap`) and waits for the
+answer; the position is stored like any report. Exit 1 when no position came in time.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import json
 import time
 
 from ...accounts import Permission
+from ...comms.link import LinkDown
 from ...comms.runner import DeviceRunner
 from ...comms.service import PROTOCOLS, CommsService
 from ...comms.simulator import PtyTerminal, SimulatedTerminal
 from ...comms.simulator_sms import PtyModem, SimulatedModem
-from ...errors import EXIT_FAILED, EXIT_OK
+from ...errors import EXIT_FAILED, EXIT_OK, ValidationError
 from ...i18n import tr
 from ..context import Context
 
@@ -57,6 +62,12 @@ def register(s, common) -> None:
     p.add_argument("--timeout", type=float, default=10,
                    help=tr("最多等待终端回执的秒数；未发出的消息留在发信队列"))
     p.set_defaults(handler=cmd_send)
+    p = s.add_parser("locate", parents=[common], help=tr("请求海能达电台上报当前位置"))
+    p.add_argument("device")
+    p.add_argument("--radio", required=True, help=tr("被请求定位的电台号"))
+    p.add_argument("--timeout", type=float, default=5,
+                   help=tr("最多等待电台回报位置的秒数"))
+    p.set_defaults(handler=cmd_locate)
 
 
 def cmd_devices(ctx: Context) -> int:
@@ -228,3 +239,59 @@ def cmd_send(ctx: Context) -> int:
               "attempts": row["attempts"]},
              text=texts.get(row["status"], texts["queued"]))
     return EXIT_OK if row["status"] in ("accepted", "delivered") else EXIT_FAILED
+
+
+def cmd_locate(ctx: Context) -> int:
+    from ...comms.events import Position
+    from ...comms.hdap_driver import location_failure_text, radio_number
+
+    ctx.login().require(Permission.DUTY_WRITE)
+    a = ctx.args
+    service = CommsService(ctx.store())
+    device = service.device(a.device)
+    if device["protocol"] != "hdap":
+        raise ValidationError(tr("设备 {name} 不是海能达电台（hdap），不能请求定位。",
+                                 name=device["name"]))
+    radio = radio_number(a.radio)
+    if radio is None:
+        raise ValidationError(tr("电台号应为 0–16777215 之间的整数：{value}", value=a.radio))
+    runner = DeviceRunner(ctx.store(), device)
+    runner.start()
+    deadline, sent, answer = time.monotonic() + max(a.timeout, 0), False, None
+    try:
+        while answer is None and time.monotonic() < deadline:
+            runner.poll()  # stores the answer's position in the poll that receives it
+            if not sent and runner.state == "connected":
+                step = runner.driver.request_location(radio, ctx.store().clock.now())
+                try:
+                    for data in step.writes:
+                        runner.link.send(data)
+                    sent = True
+                except LinkDown:
+                    pass  # the link is rebinding: ask again once it is back
+            answer = runner.driver.location_answer(radio) if sent else None
+            time.sleep(0.05)
+    finally:
+        runner.stop()
+    answer = answer or (runner.driver.location_answer(radio) if sent else None)
+    record = {"device": device["name"], "radio": str(radio)}
+    if isinstance(answer, Position):
+        fix = answer.fix_time.isoformat() if answer.fix_time else None
+        lat, lon = f"{answer.lat:.6f}", f"{answer.lon:.6f}"
+        ctx.emit({**record, "status": "located", "lat": str(answer.lat), "lon": str(answer.lon),
+                  "fix_time": fix},
+                 text=tr("电台 {radio} 的位置：纬度 {lat}，经度 {lon}（定位时间 {time}），"
+                         "已记入位置记录。", radio=radio, lat=lat, lon=lon, time=fix or "—"))
+        return EXIT_OK
+    if answer is not None:
+        why = location_failure_text(answer)
+        ctx.emit({**record, "status": "failed", "reason": answer.reason},
+                 text=tr("电台 {radio} 回复无法定位：{why}", radio=radio, why=why))
+    elif not sent:
+        ctx.emit({**record, "status": "not_sent"},
+                 text=tr("链路 {name} 未连接，未发送。", name=device["name"]))
+    else:
+        ctx.emit({**record, "status": "timeout"},
+                 text=tr("{timeout} 秒内未收到电台 {radio} 的位置回报（电台可能已关机或不在网）。",
+                         timeout=a.timeout, radio=radio))
+    return EXIT_FAILED
