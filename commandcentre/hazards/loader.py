@@ -262,6 +262,12 @@ class _Loader:
                              owner=clash[1])
         if problem is None and not api._hazards:
             problem = tr("插件没有注册任何灾种。")
+        own = {r.key for r in api._registers}
+        for hazard in api._hazards if problem is None else ():
+            missing = sorted(set(hazard.register_links.values()) - own)
+            if missing:
+                problem = tr("灾种 {hazard} 关联的台账未注册：{registers}", hazard=hazard.id,
+                             registers="、".join(missing))
         if problem is not None:
             if module:
                 _forget_module(module)

@@ -87,6 +87,27 @@ class PluginRegisterService:
                                 "message": check.message_zh, "source": check.source})
         return out
 
+    def linked_findings(self, hazard, fields: dict[str, Any]) -> list[str]:
+        """Warnings for an incident's fields that name register rows (``register_links``):
+        the row's findings, or that no such row is registered."""
+        if not hazard.register_links or hazard.id not in self.registry:
+            return []
+        plugin = self.registry.owner(hazard.id)
+        out = []
+        for key, register in hazard.register_links.items():
+            value = fields.get(key)
+            if value in (None, ""):
+                continue
+            ref = RegisterRef(plugin, next(s for p, s in self.registry.registers()
+                                           if p == plugin and s.key == register))
+            label = hazard.field(key).label_zh
+            rows = [r for r in self.rows(ref) if r[ref.spec.title] == value]
+            if not rows:
+                out.append(f"{label}“{value}”不在{ref.spec.name_zh}台账中")
+            for row in rows:
+                out += [f"{label}“{value}”：{m}" for m in row["findings"]]
+        return out
+
     # -- writing ------------------------------------------------------------------------------
 
     def _validated(self, ref: RegisterRef, values: dict[str, Any]) -> dict[str, Any]:

@@ -290,10 +290,14 @@ class HazardType:
     # the problems in words, and a non-empty list refuses the form.
     form_check: Callable[[Mapping[str, Any]], list[str]] | None = field(default=None,
                                                                         compare=False)
+    # API 1.1: a field whose value names a row of one of the plugin's registers (现场指挥员 →
+    # 扑火指挥员): saving the incident looks the row up and passes its findings on as warnings.
+    register_links: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("fields", "warning_colours", "seasons", "checklists", "report_sections"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "register_links", dict(self.register_links))
         if not valid_id(self.id):
             raise PluginError(tr("灾种 id 无效：{id}（小写字母开头，只含小写字母、数字和下划线）",
                                  id=str(self.id)))
@@ -327,6 +331,8 @@ class HazardType:
                                  id=self.id, colours="、".join(map(str, colours))))
         if not all(isinstance(s, str) and s.strip() for s in self.report_sections):
             raise PluginError(tr("灾种 {id} 的报告章节标题不能为空。", id=self.id))
+        if set(self.register_links) - set(keys):
+            raise PluginError(tr("灾种 {id} 的台账关联指向不存在的字段。", id=self.id))
         if self.form_check is not None and not callable(self.form_check):
             raise PluginError(tr("灾种 {id} 的表单检查应为函数。", id=self.id))
         days = self.supplement_days

@@ -149,6 +149,9 @@ class IncidentService:
         text = "灾种信息更新：" + "；".join(
             f"{f.label_zh} {_shown(new.get(f.key))}{f.unit if new.get(f.key) is not None else ''}"
             for f in changed)
+        warnings = self._linked_findings(hazard, new)
+        if warnings:
+            text += "（提示：" + "；".join(warnings) + "）"
         now = to_storage(self.store.clock.now())
         with self.store.write(session, Permission.INCIDENT_WRITE) as w:
             w.update("incident", incident_id,
@@ -161,6 +164,22 @@ class IncidentService:
                 "recorded_by": session.username, "recorded_at": now},
                 action="incident.note")
         return new
+
+    def field_warnings(self, incident_id: str) -> list[str]:
+        """Warnings on the incident's hazard fields from the plugin's registers (e.g. the
+        on-scene commander has no drill on record, seed 003:400)."""
+        row = self.get(incident_id)
+        hazard = self.hazards.find(row["hazard"])
+        if hazard is None:
+            return []
+        return self._linked_findings(hazard, json.loads(row["fields_json"] or "{}"))
+
+    def _linked_findings(self, hazard, fields: dict[str, Any]) -> list[str]:
+        if not hazard.register_links or not hasattr(self.hazards, "registers"):
+            return []
+        from ..hazards.register_service import PluginRegisterService
+
+        return PluginRegisterService(self.store, self.hazards).linked_findings(hazard, fields)
 
     def decide(self, session: Session, incident_id: str, level: str, *, decided_by: str,
                reason: str = "", at: datetime | None = None) -> str:

@@ -129,4 +129,7 @@ HAZARD = HazardType(
     checklists=CHECKLISTS,
     report_sections=("火场态势", "扑救力量投入", "受威胁目标与群众转移", "气象条件与火险等级"),
     supplement_days=7,  # 国务院令第493号 第十三条: 火灾事故 7 日内补报
+    # The commander is looked up in the 扑火指挥员 register: no drill on record → a warning
+    # (专业人员负责现场指挥, 003_f46a6e80e859aec0.txt:400).
+    register_links={"commander": "commanders"},
 )

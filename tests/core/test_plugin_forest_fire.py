@@ -87,3 +87,25 @@ def test_registers_check_bans_patrols_and_commanders(demo_store):
                                             "end": "2026-06-01", "issued_by": "县政府"})
     bad = next(r for r in service.rows(bans) if r["title"] == "补充禁火令")
     assert bad["findings"] == ["起止日期应写作 YYYY-MM-DD，且截止不早于起始"]
+
+
+def test_the_commander_is_checked_against_the_commanders_register(demo_store):
+    from commandcentre.accounts import AccountService
+    from commandcentre.demo import DEMO_PASSWORD
+    from commandcentre.incidents.model import IncidentInput
+    from commandcentre.incidents.service import IncidentService
+
+    registry, _report = load_hazards(demo_store)
+    svc = IncidentService(demo_store, registry)
+    op = AccountService(demo_store).authenticate("zhiban", DEMO_PASSWORD)
+    iid = svc.create(op, IncidentInput(title="老鹰岩山火", hazard="forest_fire",
+                                       occurred_at=demo_store.clock.now() - timedelta(hours=1)))
+    svc.update_fields(op, iid, {"commander": "王德明"})
+    assert svc.field_warnings(iid) == ["现场指挥员“王德明”：无演练记录，不宜担任现场指挥员",
+                                       "现场指挥员“王德明”：非专业人员，现场指挥应由专业人员担任"]
+    entry = next(e for e in svc.timeline(iid) if "灾种信息更新" in e.text)
+    assert "提示：现场指挥员“王德明”：无演练记录" in entry.text
+    svc.update_fields(op, iid, {"commander": "李国强"})
+    assert svc.field_warnings(iid) == []
+    svc.update_fields(op, iid, {"commander": "张三"})
+    assert svc.field_warnings(iid) == ["现场指挥员“张三”不在扑火指挥员台账中"]

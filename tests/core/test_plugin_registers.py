@@ -240,3 +240,15 @@ def test_production_safety_registers(demo_store):
                                                "deadline": ahead, "owner": "李工"})
     fresh = next(r for r in service.rows(dangers) if r["title"] == "脚手架未设连墙件")
     assert fresh["findings"] == []
+
+
+def test_a_link_to_a_register_the_plugin_lacks_fails_it(demo_store, tmp_path):
+    write_plugin(tmp_path, "geo_link")
+    init = tmp_path / "geo_link" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace(
+        '"测试地灾", "Test geo", "自然灾害")', '"测试地灾", "Test geo", "自然灾害", fields=('
+        'FieldSpec("point", "隐患点", "Point", "text"),), register_links={"point": "nope"})'),
+        encoding="utf-8")
+    _registry, report = load_hazards(demo_store, extra_dirs=[tmp_path])
+    status = next(s for s in report.plugins if s.id == "geo_link")
+    assert status.state == "failed" and "nope" in status.reason

@@ -69,10 +69,13 @@ def test_generic_panel_saves_fields_and_refuses_bad_values(qtbot, page, demo_sto
     texts = [widget.detail.entries.row(n)["text"]
              for n in range(widget.detail.entries.rowCount())]
     assert any("灾种信息更新" in t and "受害森林面积 12.5公顷" in t for t in texts)
+    assert widget.detail.message.text() == ""  # no commander given: nothing to warn of
     again = widget.detail.open_action("fields")  # reopened with what was stored
     assert again.panel.fields.widgets["damaged_forest_ha"].text() == "12.5"
     assert again.panel.fields.widgets["detection_source"].currentData() == "卫星"
-    again.reject()
+    type_text(again.panel.fields.widgets["commander"], "王德明")
+    again.accept()
+    assert "无演练记录" in widget.detail.message.text()  # from the 扑火指挥员 register
 
 
 PLUGIN_INIT = '''

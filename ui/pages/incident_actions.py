@@ -39,6 +39,7 @@ class IncidentActions:
             registry, hazard, values, self.zone_name,
             lambda v: self.incidents.update_fields(self.session, iid, v), self)
         self.dialog.accepted.connect(self._after_change)
+        self.dialog.accepted.connect(lambda: self._show_field_warnings(iid))
         self.dialog.open()
         return self.dialog
 
@@ -66,6 +67,11 @@ class IncidentActions:
         self.dialog.accepted.connect(self._after_change)
         self.dialog.open()
         return self.dialog
+
+    def _show_field_warnings(self, iid: str) -> None:
+        warnings = self.incidents.field_warnings(iid)
+        if warnings:
+            self.message.setText(tr("请注意：{warnings}", warnings="；".join(warnings)))
 
     def _resources(self) -> list[tuple[str, str, str]]:
         """(label, kind, id) of everything that can be sent: teams, experts, equipment, stock."""
