@@ -293,6 +293,10 @@ class HazardType:
     # API 1.1: a field whose value names a row of one of the plugin's registers (现场指挥员 →
     # 扑火指挥员): saving the incident looks the row up and passes its findings on as warnings.
     register_links: Mapping[str, str] = field(default_factory=dict)
+    # API 1.1: figures over many incidents of this hazard (24 小时扑灭率 …): receives the
+    # stored fields of each real (non-drill) incident, returns (label, value) pairs in words.
+    statistics: Callable[[list[Mapping[str, Any]]], list[tuple[str, str]]] | None = field(
+        default=None, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("fields", "warning_colours", "seasons", "checklists", "report_sections"):
@@ -333,6 +337,8 @@ class HazardType:
             raise PluginError(tr("灾种 {id} 的报告章节标题不能为空。", id=self.id))
         if set(self.register_links) - set(keys):
             raise PluginError(tr("灾种 {id} 的台账关联指向不存在的字段。", id=self.id))
+        if self.statistics is not None and not callable(self.statistics):
+            raise PluginError(tr("灾种 {id} 的统计应为函数。", id=self.id))
         if self.form_check is not None and not callable(self.form_check):
             raise PluginError(tr("灾种 {id} 的表单检查应为函数。", id=self.id))
         days = self.supplement_days

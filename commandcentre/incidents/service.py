@@ -293,6 +293,21 @@ class IncidentService:
         sql = "SELECT * FROM incident" + (f" WHERE {' AND '.join(where)}" if where else "")
         return self.store.query(sql + " ORDER BY received_at DESC LIMIT ?", [*params, limit])
 
+    def statistics(self, hazard_id: str, *, since: datetime | None = None
+                   ) -> list[tuple[str, str]]:
+        """The hazard plugin's figures over its real incidents (drills left out), optionally
+        those received since ``since``: e.g. the 24 小时森林草原火灾扑灭率."""
+        hazard = self.hazards.get(hazard_id)
+        if hazard.statistics is None:
+            return []
+        sql = "SELECT fields_json FROM incident WHERE hazard = ? AND drill = 0"
+        params: list = [hazard_id]
+        if since is not None:
+            sql += " AND received_at >= ?"
+            params.append(to_storage(since))
+        rows = [json.loads(r["fields_json"] or "{}") for r in self.store.query(sql, params)]
+        return hazard.statistics(rows)
+
     def grade_history(self, incident_id: str) -> list[tuple[datetime, str | None]]:
         """(since when, grade), oldest first; starts with the grade at 接报."""
         row = self.get(incident_id)

@@ -7,6 +7,9 @@ Uses only the public plugin API (:mod:`commandcentre.hazards`); pure logic here,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from .clock import statistics
 from .hazard import HAZARD, SEASON_DEFAULT
 from .registers import REGISTERS
 
@@ -14,5 +17,5 @@ from .registers import REGISTERS
 def register(api) -> None:
     """Register the forest and grassland fire hazard, its fire-season setting and registers."""
     api.settings.default("fire_season", dict(SEASON_DEFAULT))
-    api.register_hazard(HAZARD)
+    api.register_hazard(replace(HAZARD, statistics=statistics))
     api.add_registers(1, REGISTERS)

@@ -56,3 +56,25 @@ def extinguished_within_target(fields: dict) -> bool | None:
     if start is None or out is None:
         return None
     return (out - start).total_seconds() <= EXTINGUISH_TARGET_H * 3600
+
+
+def statistics(incidents: list[dict]) -> list[tuple[str, str]]:
+    """The 打早、打小、打了 figures over many fires: the 24 小时扑灭率 against its ≥ 95 % target
+    (001_44a2f5524b217aa3.txt:445) and the share of first forces on scene within 30 minutes."""
+    out = []
+    judged = [r for r in (extinguished_within_target(f) for f in incidents) if r is not None]
+    if judged:
+        rate = 100 * sum(judged) / len(judged)
+        verdict = "达标" if rate >= 95 else "未达标"
+        out.append(("24 小时扑灭率", f"{sum(judged)}/{len(judged)} = {rate:.1f}%"
+                                 f"（目标 ≥ 95%，{verdict}）"))
+    first = []
+    for fields in incidents:
+        start, force = _time(fields.get("detected_at")), _time(fields.get("first_force_at"))
+        if start is not None and force is not None:
+            first.append((force - start).total_seconds() <= FIRST_FORCE_TARGET_MIN * 60)
+    if first:
+        out.append(("首支力量 30 分钟内到场", f"{sum(first)}/{len(first)} = "
+                                        f"{100 * sum(first) / len(first):.1f}%"))
+    out.append(("统计火场数", str(len(incidents))))
+    return out

@@ -109,3 +109,39 @@ def test_the_commander_is_checked_against_the_commanders_register(demo_store):
     assert svc.field_warnings(iid) == []
     svc.update_fields(op, iid, {"commander": "张三"})
     assert svc.field_warnings(iid) == ["现场指挥员“张三”不在扑火指挥员台账中"]
+
+
+def test_the_24_hour_extinguish_rate_over_real_fires(demo_copy, monkeypatch, capsys):
+    import json as jsonlib
+
+    from commandcentre.accounts import AccountService
+    from commandcentre.cli.main import main
+    from commandcentre.demo import DEMO_PASSWORD
+    from commandcentre.incidents.model import IncidentInput
+    from commandcentre.incidents.service import IncidentService
+    from commandcentre.storage import Store
+
+    with Store.open(demo_copy) as store:
+        registry, _report = load_hazards(store)
+        svc = IncidentService(store, registry)
+        op = AccountService(store).authenticate("zhiban", DEMO_PASSWORD)
+        now = store.clock.now()
+        for n, (force_min, out_h, drill) in enumerate(
+                [(20, 10, False), (45, 30, False), (25, None, False), (10, 1, True)]):
+            start = now - timedelta(days=3, hours=n)
+            fields = {"detected_at": start.isoformat(),
+                      "first_force_at": (start + timedelta(minutes=force_min)).isoformat()}
+            if out_h is not None:
+                fields["extinguished_at"] = (start + timedelta(hours=out_h)).isoformat()
+            svc.create(op, IncidentInput(title=f"山火{n}", hazard="forest_fire",
+                                         occurred_at=start, drill=drill, fields=fields))
+        figures = dict(svc.statistics("forest_fire"))
+    # Demo fires without clock times count in the total only; the drill not at all.
+    assert figures["24 小时扑灭率"].startswith("1/2 = 50.0%") and "未达标" in \
+        figures["24 小时扑灭率"]
+    assert figures["首支力量 30 分钟内到场"].startswith("2/3")
+    monkeypatch.setenv("COMMANDCENTRE_PASSWORD", DEMO_PASSWORD)
+    assert main(["--db", str(demo_copy), "--user", "zhiban", "--json", "incident", "stats",
+                 "--hazard", "forest_fire"]) == 0
+    rows = {r["figure"]: r["value"] for r in jsonlib.loads(capsys.readouterr().out)}
+    assert rows["24 小时扑灭率"] == figures["24 小时扑灭率"]

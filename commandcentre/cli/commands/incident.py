@@ -80,6 +80,10 @@ def register(sub, common) -> None:
     p.add_argument("--signer", default="", help=tr("签发人（书面报告必填）"))
     p.add_argument("--at", metavar="TIME")
     p.set_defaults(handler=cmd_report)
+    p = s.add_parser("stats", parents=[common], help=tr("灾种统计（如 24 小时森林火灾扑灭率）"))
+    p.add_argument("--hazard", required=True, help=tr("灾种 id，如 forest_fire"))
+    p.add_argument("--since", metavar="TIME", help=tr("只统计此时间以后接报的事件"))
+    p.set_defaults(handler=cmd_stats)
     p = s.add_parser("close", parents=[common], help=tr("处置结束"))
     p.add_argument("incident")
     p.add_argument("--at", metavar="TIME")
@@ -118,6 +122,14 @@ def cmd_create(ctx: Context) -> int:
                          fields=_fields(a.field))
     iid = _incidents(ctx).create(session, data, from_intake=a.from_intake)
     ctx.emit({"id": iid}, text=tr("已新建事件 {id}", id=iid))
+    return EXIT_OK
+
+
+def cmd_stats(ctx: Context) -> int:
+    ctx.login()
+    figures = _incidents(ctx).statistics(ctx.args.hazard, since=_time(ctx, ctx.args.since))
+    ctx.table([{"figure": k, "value": v} for k, v in figures],
+              [("figure", tr("指标")), ("value", tr("数值"))])
     return EXIT_OK
 
 
