@@ -6,14 +6,12 @@ without it."""
 from __future__ import annotations
 
 import ast
-import shutil
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import commandcentre.hazards.loader as loader
 from commandcentre.errors import ValidationError
 from commandcentre.hazards import (
     LEVELS,
@@ -231,20 +229,3 @@ def test_reporting_rules_parse_with_the_expected_limits(hazard, grade_name, writ
     assert (rule.first_phone_minutes, rule.first_written_minutes) == (15, written)
     assert [t.strftime("%H:%M") for t in rule.at_times] == times
     assert rule.supplement_days == hazard.supplement_days == 30
-
-
-# -- without the plugin ---------------------------------------------------------------------
-
-def test_removing_the_plugin_folder_leaves_the_others_loading(tmp_path, monkeypatch):
-    before = {s.id: s.state for s in load_hazards(entry_points=False)[1].plugins}
-    assert before.pop(PLUGIN) == "loaded"
-    copy = tmp_path / "plugins"
-    shutil.copytree(builtin_plugin_dir(), copy,
-                    ignore=shutil.ignore_patterns("__pycache__", PLUGIN))
-    assert not (copy / PLUGIN).exists()
-    monkeypatch.setattr(loader, "builtin_plugin_dir", lambda: copy)
-    registry, report = load_hazards(entry_points=False)
-    assert registry.find(HAZARD_ID) is None and report.get(PLUGIN) is None
-    assert {s.id: s.state for s in report.plugins} == before
-    assert {"forest_fire", "production_safety", "flood", "geological_hazard"} <= {
-        h.id for h in registry.all()}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import logging
-import shutil
 import sys
 from datetime import date
 
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import commandcentre.hazards.loader as loader
 from commandcentre.errors import ValidationError
 from commandcentre.hazards import (
     LEVELS,
@@ -295,21 +293,3 @@ def test_flood_season_follows_the_county_setting(hazard, store):
     assert (HAZARD_ID, season) not in registry.seasons_on(date(2026, 5, 15), store)
     assert (HAZARD_ID, season) in registry.seasons_on(date(2026, 5, 15))
     assert (HAZARD_ID, season) in registry.seasons_on(date(2026, 8, 31), store)
-
-
-# -- without the plugin ---------------------------------------------------------------------
-
-def test_removing_the_plugin_folder_leaves_the_others_loading(tmp_path, monkeypatch):
-    before = {s.id: s.state for s in load_hazards(entry_points=False)[1].plugins}
-    assert before.pop(PLUGIN) == "loaded"
-    copy = tmp_path / "plugins"
-    shutil.copytree(builtin_plugin_dir(), copy,
-                    ignore=shutil.ignore_patterns("__pycache__", PLUGIN))
-    assert not (copy / PLUGIN).exists()
-    monkeypatch.setattr(loader, "builtin_plugin_dir", lambda: copy)
-    registry, report = load_hazards(entry_points=False)
-    assert registry.find(HAZARD_ID) is None and report.get(PLUGIN) is None
-    # every other plugin fares exactly as it did with this one present
-    assert {s.id: s.state for s in report.plugins} == before
-    assert {"forest_fire", "production_safety", "geological_hazard", "earthquake"} <= {
-        h.id for h in registry.all()}

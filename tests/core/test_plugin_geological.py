@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import json
-import shutil
 import sys
 from datetime import date
 
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import commandcentre.hazards.loader as loader
 from commandcentre.errors import ValidationError
 from commandcentre.hazards import (
     LEVELS,
@@ -270,20 +268,3 @@ def test_register_declares_its_season_setting():
     api = HazardApi(PLUGIN)
     sys.modules["cc_plugin_geological"].register(api)
     assert dict(api.settings.defaults) == {"flood_season": {"start": "05-01", "end": "09-30"}}
-
-
-# -- without the plugin ---------------------------------------------------------------------
-
-def test_removing_the_plugin_folder_leaves_the_others_loading(tmp_path, monkeypatch):
-    before = {s.id: s.state for s in load_hazards(entry_points=False)[1].plugins}
-    assert before.pop(PLUGIN) == "loaded"
-    copy = tmp_path / "plugins"
-    shutil.copytree(builtin_plugin_dir(), copy,
-                    ignore=shutil.ignore_patterns("__pycache__", PLUGIN))
-    assert not (copy / PLUGIN).exists()
-    monkeypatch.setattr(loader, "builtin_plugin_dir", lambda: copy)
-    registry, report = load_hazards(entry_points=False)
-    assert registry.find(HAZARD_ID) is None and report.get(PLUGIN) is None
-    assert {s.id: s.state for s in report.plugins} == before
-    assert {"forest_fire", "production_safety", "flood", "earthquake"} <= {
-        h.id for h in registry.all()}

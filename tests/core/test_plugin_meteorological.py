@@ -1,12 +1,11 @@
 """The 气象灾害 plugin (plugins/meteorological), loaded through the real loader: the colour table
 of the 14 warning signals of 中国气象局令第16号, the form, no numeric grading, checklists,
-reporting rules, the county's 补报 setting, and the app going on without it."""
+reporting rules, the county's 补报 setting (the app going on without it: test_plugin_pack.py)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -225,29 +224,3 @@ def test_unusable_supplement_setting_keeps_the_default(store, caplog, bad):
 
 
 # -- the app without this plugin -----------------------------------------------------------
-
-def _copy_without(tmp_path, plugin_id):
-    source = builtin_plugin_dir()
-    target = tmp_path / "plugins"
-
-    def ignore(directory, names):
-        skip = {n for n in names if n == "__pycache__"}
-        if directory == str(source):
-            skip |= {plugin_id} & set(names)
-        return skip
-
-    shutil.copytree(source, target, ignore=ignore)
-    return target
-
-
-def test_removing_the_folder_leaves_the_others_loading(tmp_path, monkeypatch):
-    _registry, full = load_hazards(entry_points=False)
-    before = {s.id: (s.state, s.hazards) for s in full.plugins}
-    copy = _copy_without(tmp_path, PLUGIN_ID)
-    monkeypatch.setattr("commandcentre.hazards.loader.builtin_plugin_dir", lambda: copy)
-    registry, report = load_hazards(entry_points=False)
-    after = {s.id: (s.state, s.hazards) for s in report.plugins}
-    assert PLUGIN_ID not in after and registry.find(PLUGIN_ID) is None
-    assert after == {k: v for k, v in before.items() if k != PLUGIN_ID}
-    assert after["forest_fire"] == ("loaded", ["forest_fire"])
-    assert all(s.source.startswith(str(copy)) for s in report.plugins)

@@ -1,10 +1,9 @@
 """The 道路交通事故 plugin (plugins/road_traffic), loaded through the real loader: its form
 fields (两客一危一货 flags, 桩号), the 493号 第三条 grading table at every boundary, checklists,
-the 7-day 补报 window of 第十三条, and the app going on without it."""
+the 7-day 补报 window of 第十三条 (the app going on without it: test_plugin_pack.py)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import pytest
@@ -206,30 +205,3 @@ def test_reporting_rules(loaded):
     major = next(r for r in rules if r.applies("重大", "事故灾难"))
     assert [t.strftime("%H:%M") for t in major.at_times] == ["08:00", "17:00"]
     assert next(r for r in rules if r.applies(None, "事故灾难")).every_hours == 24
-
-
-def _copy_without(tmp_path, plugin_id):
-    source = builtin_plugin_dir()
-    target = tmp_path / "plugins"
-
-    def ignore(directory, names):
-        skip = {n for n in names if n == "__pycache__"}
-        if directory == str(source):
-            skip |= {plugin_id} & set(names)
-        return skip
-
-    shutil.copytree(source, target, ignore=ignore)
-    return target
-
-
-def test_removing_the_folder_leaves_the_others_loading(tmp_path, monkeypatch):
-    _registry, full = load_hazards(entry_points=False)
-    before = {s.id: (s.state, s.hazards) for s in full.plugins}
-    copy = _copy_without(tmp_path, PLUGIN_ID)
-    monkeypatch.setattr("commandcentre.hazards.loader.builtin_plugin_dir", lambda: copy)
-    registry, report = load_hazards(entry_points=False)
-    after = {s.id: (s.state, s.hazards) for s in report.plugins}
-    assert PLUGIN_ID not in after and registry.find(PLUGIN_ID) is None
-    assert after == {k: v for k, v in before.items() if k != PLUGIN_ID}
-    assert after["production_safety"] == ("loaded", ["production_safety"])
-    assert all(s.source.startswith(str(copy)) for s in report.plugins)
