@@ -61,10 +61,9 @@ from typing import Any
 
 from commandcentre.hazards import (
     ChecklistItem,
-    Criterion,
     FieldSpec,
-    GradingTable,
     HazardType,
+    regulation_493,
 )
 
 PLUGIN_ID = "hazardous_chemicals"  # the id the core names (commandcentre.hazards.names)
@@ -76,19 +75,7 @@ WIND_DIRECTIONS = ("北", "东北", "东", "东南", "南", "西南", "西", "�
 _CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 
 # Keys match the casualty_snapshot columns, so a snapshot grades directly.
-GRADING = GradingTable(
-    criteria=(
-        Criterion("deaths", "死亡", "人", {"特别重大": 30, "重大": 10, "较大": 3},
-                  label_en="Deaths"),
-        Criterion("seriously_injured", "重伤（含急性工业中毒）", "人",
-                  {"特别重大": 100, "重大": 50, "较大": 10},
-                  label_en="Seriously injured (incl. acute poisoning)"),
-        Criterion("direct_loss_wan", "直接经济损失", "万元",
-                  {"特别重大": 10000, "重大": 5000, "较大": 1000}, label_en="Direct loss"),
-    ),
-    source=SOURCE,
-    floor="一般",
-)
+GRADING = regulation_493(source=SOURCE)
 
 _COMMON = {"categories": ["事故灾难"], "first_phone_minutes": 60, "first_written_minutes": 120,
            "final_hours_after_close": 24, "supplement_days": 30, "supplement_minutes": 60}

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from commandcentre.hazards import (
     ChecklistItem,
-    Criterion,
     FieldSpec,
-    GradingTable,
     HazardType,
+    regulation_493,
 )
 
 SOURCE = "《生产安全事故报告和调查处理条例》（国务院令第493号）第三条"
@@ -43,18 +42,7 @@ ACCIDENT_TYPES = (
 )
 
 # Keys match the casualty_snapshot columns, so a snapshot grades directly.
-GRADING = GradingTable(
-    criteria=(
-        Criterion("deaths", "死亡", "人", {"特别重大": 30, "重大": 10, "较大": 3},
-                  label_en="Deaths"),
-        Criterion("seriously_injured", "重伤（含急性工业中毒）", "人",
-                  {"特别重大": 100, "重大": 50, "较大": 10}, label_en="Seriously injured"),
-        Criterion("direct_loss_wan", "直接经济损失", "万元",
-                  {"特别重大": 10000, "重大": 5000, "较大": 1000}, label_en="Direct loss"),
-    ),
-    source=SOURCE,
-    floor="一般",
-)
+GRADING = regulation_493(source=SOURCE)
 
 _COMMON = {"categories": ["事故灾难"], "first_phone_minutes": 60, "first_written_minutes": 120,
            "final_hours_after_close": 24, "supplement_days": 30, "supplement_minutes": 60}

@@ -48,10 +48,9 @@ from typing import Any
 
 from commandcentre.hazards import (
     ChecklistItem,
-    Criterion,
     FieldSpec,
-    GradingTable,
     HazardType,
+    regulation_493,
 )
 
 PLUGIN_ID = "road_traffic"
@@ -71,18 +70,7 @@ _KEY_VEHICLES_EN = {"tour_coach": "Tour / charter coach",
                     "heavy_truck": "Heavy goods vehicle", "school_bus": "School bus"}
 _KM_POST = re.compile(r"^K\d{1,4}(\+\d{1,3})?$")
 
-GRADING = GradingTable(
-    criteria=(
-        Criterion("deaths", "死亡", "人", {"特别重大": 30, "重大": 10, "较大": 3},
-                  label_en="Deaths"),
-        Criterion("seriously_injured", "重伤", "人", {"特别重大": 100, "重大": 50, "较大": 10},
-                  label_en="Seriously injured"),
-        Criterion("direct_loss_wan", "直接经济损失", "万元",
-                  {"特别重大": 10000, "重大": 5000, "较大": 1000}, label_en="Direct loss"),
-    ),
-    source=SOURCE,
-    floor="一般",
-)
+GRADING = regulation_493(source=SOURCE, injured_label="重伤", injured_label_en="Seriously injured")
 
 _COMMON = {"categories": ["事故灾难"], "first_phone_minutes": 60, "first_written_minutes": 120,
            "final_hours_after_close": 24, "supplement_days": 7, "supplement_minutes": 60}
