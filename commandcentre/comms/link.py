@@ -33,7 +33,27 @@ class LinkDown(CommandCentreError):
     """The link is not connected; nothing was sent."""
 
 
-class SerialLink:
+class LinkCallbacks:
+    """What every link does with its owner's callbacks: state changes logged and handed on,
+    each call made on the owner's asyncio loop when it gave one, else on the link's thread.
+    Needs ``name``, ``state``, ``on_state`` and ``loop``."""
+
+    def _set_state(self, state: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        log.info("link %s %s", self.name, state)
+        if self.on_state is not None:
+            self._deliver(self.on_state, state)
+
+    def _deliver(self, fn, arg) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(fn, arg)
+        else:
+            fn(arg)
+
+
+class SerialLink(LinkCallbacks):
     """One serial port, one dialect, decoded."""
 
     def __init__(self, name: str, port: str, *, dialect: str = "beidou",
@@ -99,20 +119,6 @@ class SerialLink:
                     log.warning("link %s: cannot set %d baud: %s", self.name, baudrate, err)
 
     # -- the reader ------------------------------------------------------------------------
-
-    def _set_state(self, state: str) -> None:
-        if state == self.state:
-            return
-        self.state = state
-        log.info("link %s %s", self.name, state)
-        if self.on_state is not None:
-            self._deliver(self.on_state, state)
-
-    def _deliver(self, fn, arg) -> None:
-        if self.loop is not None:
-            self.loop.call_soon_threadsafe(fn, arg)
-        else:
-            fn(arg)
 
     def _open(self) -> bool:
         try:

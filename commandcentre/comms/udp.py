@@ -45,7 +45,7 @@ from ..errors import ValidationError
 from ..i18n import tr
 from .events import Decoded, Reject, RejectReason, ShortMessage
 from .hdap import SERVICE_LP, SERVICE_TMP, TMP_GROUP, TMP_PRIVATE, decode_hdap, encode_tmp_ack
-from .link import STATES, LinkDown
+from .link import STATES, LinkCallbacks, LinkDown
 from .traffic import TrafficLog
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def wants_ack(datagram: bytes) -> bool:
             and data[2] in (TMP_PRIVATE, TMP_GROUP) and bool((data[0] | data[1]) & 0x80))
 
 
-class HdapLink:
+class HdapLink(LinkCallbacks):
     """One Hytera radio over UDP: TMP and LP sockets, an asyncio loop in the link's thread.
 
     The loop is the link's own (a selector loop on every platform: it only waits on two
@@ -243,21 +243,7 @@ class HdapLink:
         if self.traffic:
             self.traffic.record(self.name, ">", data)
 
-    # -- state and delivery ----------------------------------------------------------------
-
-    def _set_state(self, state: str) -> None:
-        if state == self.state:
-            return
-        self.state = state
-        log.info("link %s %s", self.name, state)
-        if self.on_state is not None:
-            self._deliver(self.on_state, state)
-
-    def _deliver(self, fn, arg) -> None:
-        if self.loop is not None:
-            self.loop.call_soon_threadsafe(fn, arg)
-        else:
-            fn(arg)
+    # -- the loop ---------------------------------------------------------------------------
 
     def _interrupt(self) -> None:
         """Wake the link's loop (stop, or leave the connected state), from any thread."""
