@@ -107,3 +107,23 @@ def test_main_window_counts_unfiled_messages_in_the_navigation(qtbot, demo_store
     finally:
         window.close()
     assert not window.comms.hub.runners  # closing the window closed the link
+
+
+def test_the_periodic_refresh_leaves_what_the_operator_reads_alone(qtbot, page, terminal,
+                                                                   demo_store, monkeypatch):
+    qtbot.waitUntil(lambda: "已连接" in page.links_model.row(0)["state"], timeout=5000)
+    member = member_with_card(demo_store)
+    terminal.write(SimulatedTerminal.message(member["beidou_card"], "一号点已到达") +
+                   SimulatedTerminal.message("0999999", "陌生卡号"))
+    qtbot.waitUntil(lambda: page.unfiled_list.count() == 2, timeout=5000)
+    page.unfiled_list.setCurrentRow(1)
+    page.threads_view.selectRow(0)
+    renders = []
+    monkeypatch.setattr(page.conversation, "setHtml", lambda html: renders.append(html))
+    monkeypatch.setattr(page.map, "set_positions", lambda *a: renders.append("map"))
+    page.refresh()
+    page.refresh()
+    assert renders == [] and page.unfiled_list.currentRow() == 1
+    terminal.write(SimulatedTerminal.message(page.peer, "补充：二号点也已到达"))
+    # A new message in the open conversation is shown at once.
+    qtbot.waitUntil(lambda: any("补充：二号点也已到达" in r for r in renders), timeout=5000)

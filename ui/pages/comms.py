@@ -70,6 +70,7 @@ class CommsPage(QWidget):
         self.hub = hub or CommsHub(store)
         self.service = self.hub.service
         self.peer: str | None = None
+        self._shown: dict[str, object] = {}
 
         title = QLabel(tr("通信"))
         title.setProperty("role", "title")
@@ -211,27 +212,41 @@ class CommsPage(QWidget):
 
     # -- reading --------------------------------------------------------------------------------
 
+    def _changed(self, key: str, value) -> bool:
+        """Whether ``value`` differs from what ``key`` shows: the 3-second refresh must not
+        reset a list the operator is reading (its selection, its scroll position)."""
+        if self._shown.get(key) == value:
+            return False
+        self._shown[key] = value
+        return True
+
     def refresh(self) -> None:
         self.refresh_links()
         unfiled = self.service.unfiled()
-        current = self.unfiled_list.currentRow()
-        self.unfiled_list.clear()
-        for row in unfiled:
-            when = format_local(row["at"], self.zone_name, "%m-%d %H:%M")
-            item = QListWidgetItem(f"{when}  {_who(row)}\n{row['text']}")
-            item.setData(Qt.ItemDataRole.UserRole, row["id"])
-            self.unfiled_list.addItem(item)
-        if unfiled:
-            self.unfiled_list.setCurrentRow(min(max(current, 0), len(unfiled) - 1))
-        self.unfiled_title.setText(tr("待确认来报（{n}）", n=len(unfiled)))
-        self.unfiled_changed.emit(len(unfiled))
+        if self._changed("unfiled", unfiled):
+            current = self.unfiled_list.currentRow()
+            self.unfiled_list.clear()
+            for row in unfiled:
+                when = format_local(row["at"], self.zone_name, "%m-%d %H:%M")
+                item = QListWidgetItem(f"{when}  {_who(row)}\n{row['text']}")
+                item.setData(Qt.ItemDataRole.UserRole, row["id"])
+                self.unfiled_list.addItem(item)
+            if unfiled:
+                self.unfiled_list.setCurrentRow(min(max(current, 0), len(unfiled) - 1))
+            self.unfiled_title.setText(tr("待确认来报（{n}）", n=len(unfiled)))
+            self.unfiled_changed.emit(len(unfiled))
         threads = self.service.threads()
-        for row in threads:
-            row["who"] = _who(row)
-        self.threads_model.set_rows(threads)
-        self._reselect_thread()
+        if self._changed("threads", threads):
+            for row in threads:
+                row["who"] = _who(row)
+            self.threads_model.set_rows(threads)
+            self._reselect_thread()
         self._show_conversation()
-        self.map.set_positions(self.service.last_positions(), self.store.clock.now())
+        now = self.store.clock.now()
+        positions = self.service.last_positions()
+        # The minute matters too: a fix turns hollow when it gets old.
+        if self._changed("positions", (positions, now.replace(second=0, microsecond=0))):
+            self.map.set_positions(positions, now)
 
     def refresh_links(self) -> None:
         names = state_names()
@@ -298,13 +313,16 @@ class CommsPage(QWidget):
                 self.threads_view.blockSignals(False)
 
     def _show_conversation(self) -> None:
+        rows = self.service.thread(self.peer) if self.peer is not None else []
+        if not self._changed("conversation", (self.peer, rows)):
+            return
         if self.peer is None:
             hint = escape(tr("选择左侧会话查看消息。"))
             self.conversation.setHtml(f"<p style='color:#666'>{hint}</p>")
             return
         statuses = status_names()
         parts = []
-        for m in self.service.thread(self.peer):
+        for m in rows:
             mine = m["direction"] == "out"
             when = format_local(m["at"], self.zone_name, "%m-%d %H:%M:%S")
             status = statuses.get(m["status"], m["status"])
