@@ -21,6 +21,7 @@ from commandcentre.hazards import (
     severity,
 )
 from commandcentre.reporting.rules import parse_rule
+from tests.core.casualty_grading import EXPECTED_493, boundary_cases, reg_493
 
 PLUGIN_ID = "road_traffic"
 
@@ -29,26 +30,11 @@ _REGISTRY, _REPORT = load_plugins(dirs=[builtin_plugin_dir()], entry_points=Fals
 TABLE = _REGISTRY.get(PLUGIN_ID).grading
 DEFS = sys.modules[f"cc_plugin_{PLUGIN_ID}.hazard"]
 
-# 国务院令第493号 第三条, written out independently of the plugin (most severe first).
-EXPECTED = {
-    "deaths": {"特别重大": 30, "重大": 10, "较大": 3},
-    "seriously_injured": {"特别重大": 100, "重大": 50, "较大": 10},
-    "direct_loss_wan": {"特别重大": 10000, "重大": 5000, "较大": 1000},
-}
-STEP = {"deaths": 1, "seriously_injured": 1, "direct_loss_wan": 0.01}
+EXPECTED = EXPECTED_493
 FLAGS = {"tour_coach": "旅游包车", "scheduled_coach": "三类以上班线客车",
          "hazmat_vehicle": "危险化学品运输车", "heavy_truck": "重型载货汽车", "school_bus": "校车"}
 
 
-def reg_493(deaths: float = 0, injured: float = 0, loss_wan: float = 0) -> str:
-    """第三条 as its four clauses ("以上" includes, "以下" excludes)."""
-    if deaths >= 30 or injured >= 100 or loss_wan >= 10000:
-        return "特别重大"
-    if deaths >= 10 or injured >= 50 or loss_wan >= 5000:
-        return "重大"
-    if deaths >= 3 or injured >= 10 or loss_wan >= 1000:
-        return "较大"
-    return "一般"
 
 
 @pytest.fixture
@@ -136,17 +122,9 @@ def test_grading_table_is_regulation_493(loaded):
     assert {c.key: dict(c.thresholds) for c in table.criteria} == EXPECTED
 
 
-def _boundaries():
-    for key, thresholds in EXPECTED.items():
-        ordered = list(thresholds.items())
-        for i, (grade_name, threshold) in enumerate(ordered):
-            lower = ordered[i + 1][0] if i + 1 < len(ordered) else "一般"
-            yield pytest.param(key, threshold, grade_name, id=f"{key}-at-{threshold}")
-            below = threshold - STEP[key]
-            yield pytest.param(key, below, lower, id=f"{key}-below-{threshold}")
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), list(_boundaries()))
+@pytest.mark.parametrize(("key", "value", "expected"), list(boundary_cases(EXPECTED)))
 def test_every_boundary_of_every_criterion(loaded, key, value, expected):
     table = loaded[0].grading
     result = grade(table, {key: value})

@@ -19,6 +19,7 @@ from commandcentre.hazards import (
     severity,
 )
 from commandcentre.reporting.rules import parse_rule
+from tests.core.casualty_grading import boundary_cases
 
 PLUGIN_ID = "urban_fire"
 
@@ -32,7 +33,6 @@ EXPECTED = {
     "seriously_injured": {"特别重大": 100, "重大": 50, "较大": 10},
     "direct_loss_wan": {"特别重大": 10000, "重大": 5000, "较大": 1000},
 }
-STEP = {"deaths": 1, "seriously_injured": 1, "direct_loss_wan": 0.01}
 
 
 def fire_grade(deaths: float = 0, injured: float = 0, loss_wan: float = 0) -> str:
@@ -108,17 +108,9 @@ def test_grading_table_is_the_fire_grade_notice(loaded):
     assert table.criterion("direct_loss_wan").label_zh == "直接财产损失"
 
 
-def _boundaries():
-    for key, thresholds in EXPECTED.items():
-        ordered = list(thresholds.items())
-        for i, (grade_name, threshold) in enumerate(ordered):
-            lower = ordered[i + 1][0] if i + 1 < len(ordered) else "一般"
-            yield pytest.param(key, threshold, grade_name, id=f"{key}-at-{threshold}")
-            below = threshold - STEP[key]
-            yield pytest.param(key, below, lower, id=f"{key}-below-{threshold}")
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), list(_boundaries()))
+@pytest.mark.parametrize(("key", "value", "expected"), list(boundary_cases(EXPECTED)))
 def test_every_boundary_of_every_criterion(loaded, key, value, expected):
     table = loaded[0].grading
     result = grade(table, {key: value})
