@@ -17,17 +17,7 @@ from commandcentre.comms.service import CommsService
 from commandcentre.comms.simulator import CardSettings, PtyTerminal, SimulatedTerminal
 from commandcentre.demo import DEMO_PASSWORD
 from commandcentre.storage.verify import verify_store
-
-
-def run_until(runner: DeviceRunner, done, timeout: float = 6.0):
-    """Poll like the CLI does until ``done(results)`` holds; returns every PollResult."""
-    results, end = [], time.monotonic() + timeout
-    while time.monotonic() < end:
-        results.append(runner.poll())
-        if done(results):
-            return results
-        time.sleep(0.05)
-    raise AssertionError(f"not done within {timeout} s: {results[-1] if results else None}")
+from tests.core.comms_polling import run_until
 
 
 def statuses(results) -> list[tuple[str, str]]:

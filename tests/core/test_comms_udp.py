@@ -42,8 +42,15 @@ from commandcentre.comms.udp import HdapAddress, HdapLink, LinkDown, parse_hdap_
 from commandcentre.demo import DEMO_PASSWORD
 from commandcentre.errors import ValidationError
 from commandcentre.storage.verify import verify_store
+from tests.core.comms_polling import history as statuses
+from tests.core.comms_polling import run_until as poll_until
 
 HOST = "127.0.0.1"
+
+
+def run_until(runner, done, timeout: float = 4.0):
+    """This file's pace: shorter waits, quicker polls than the shared default."""
+    return poll_until(runner, done, timeout, pause=0.02)
 
 
 def free_ports(n: int) -> list[int]:
@@ -58,19 +65,8 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
-def run_until(runner: DeviceRunner, done, timeout: float = 4.0):
-    """Poll like the CLI does until ``done(results)`` holds; returns every PollResult."""
-    results, end = [], time.monotonic() + timeout
-    while time.monotonic() < end:
-        results.append(runner.poll())
-        if done(results):
-            return results
-        time.sleep(0.02)
-    raise AssertionError(f"not done within {timeout} s: {results[-1] if results else None}")
 
 
-def statuses(results, message_id: str) -> list[str]:
-    return [u.status for r in results for u in r.updates if u.message_id == message_id]
 
 
 @pytest.fixture
